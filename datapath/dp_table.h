@@ -80,7 +80,11 @@ struct dp_flow {
     uint32_t hash;           /* hash of match.key under its mask */
     struct dp_flow *hnext;   /* chain in its subtable */
     struct dp_flow *lnext, *lprev; /* list of all entries, insertion order */
-    struct dp_subtable *sub; /* subtable (NULL for emergency entries) */
+    struct dp_subtable *sub; /* classifier subtable (each of the normal and
+                              * emergency tables has its own classifier) */
+    uint64_t deadline_ns;    /* expiry heap key: a lower bound on the real
+                              * deadline (hits only move it later) */
+    uint32_t heap_idx;       /* index in the expiry heap, UINT32_MAX = none */
 };
 
 struct dp_flow_mod {
@@ -136,6 +140,15 @@ int dp_table_apply(struct dp_table *t, const struct dp_flow_mod *fm, uint64_t no
  * (the emergency table when emergency mode is on).  Counts the lookup (and
  * the match).  Returns the entry or NULL. */
 struct dp_flow *dp_table_lookup(struct dp_table *t, const struct dp_key *key);
+
+/* Burst form of dp_table_lookup: flows[i] = the entry for *keys[i] (or
+ * NULL), with the same counting as n single lookups.  Overlaps the memory
+ * accesses of the n lookups (hash all, prefetch buckets, prefetch flows,
+ * then look up), which matters with large tables.  n up to DP_TABLE_BURST
+ * gets the prefetching; larger n still works.  Returns nothing. */
+#define DP_TABLE_BURST 32
+void dp_table_lookup_burst(struct dp_table *t, const struct dp_key *const keys[], unsigned n,
+                           struct dp_flow *flows[]);
 
 /* Accounts one packet of `bytes` bytes to `flow` at time now_ns.
  * Returns nothing. */

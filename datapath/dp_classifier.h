@@ -1,0 +1,179 @@
+/*
+ * dp_classifier.h — tuple-space search over flow entries.
+ *
+ * A classifier holds `struct dp_flow`s (owned by the caller, dp_table) in
+ * one hash table per distinct mask, a "subtable".  A lookup hashes the
+ * packet key under each subtable's mask and probes that subtable's bucket.
+ *
+ *  - Exact-match entries (dp_match_is_exact) live in their own subtable,
+ *    probed first; their effective priority (eff_priority = 0x10000 +
+ *    priority) is above every wildcarded entry, so a hit there ends the
+ *    lookup.
+ *  - Wildcarded subtables are kept in an array sorted by decreasing
+ *    `max_pri`, the highest eff_priority they hold.  The lookup stops as
+ *    soon as the next subtable's max_pri cannot beat the best hit so far.
+ *  - max_pri may be stale-high after a removal (still correct: it is an
+ *    upper bound and the array is sorted on the stale values) until
+ *    dp_classifier_commit() recomputes maxima and re-sorts.  An insertion
+ *    that raises a max re-sorts at once.
+ *  - Each subtable is an open-addressing table (linear probing, load at
+ *    most 1/2, power-of-two size) of (hash, flow) slots: a probe reads the
+ *    flow only when the hash agrees.  Grown and shrunk on the control path;
+ *    a failed shrink only costs memory.  Empty subtables are freed at once.
+ *    flow->hnext is unused.
+ *  - No allocation, no writes on lookup.
+ *
+ * The hash is private to the classifier (dp_cls_sub_hash, inlined so the
+ * lookup loop pays no call per subtable, and hashing only the words its
+ * mask uses); flow->hash caches it for the flow's own subtable.  The
+ * per-key cache (dp_cache.h) uses dp_cls_hash_exact of the whole key, the
+ * same value the exact subtable uses, so one hash serves both.
+ *
+ * The classifier knows nothing of OpenFlow commands, counters or timeouts:
+ * dp_table.c decides what to insert and remove.  A flow is in at most one
+ * classifier; the caller guarantees that no two entries have the same match
+ * and priority.  Single-threaded.
+ */
+#ifndef DP_CLASSIFIER_H
+#define DP_CLASSIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp_key.h"
+#include "dp_table.h"
+
+#define DP_CLS_EXACT_PRI 0x10000u /* eff_priority offset of exact entries */
+
+/* One slot of a subtable's open-addressing table: the flow's hash is kept
+ * next to the pointer, so a probe touches a flow only on a hash hit. */
+struct dp_cls_slot {
+    uint32_t hash;
+    struct dp_flow *flow; /* NULL = empty */
+};
+
+struct dp_subtable {
+    struct dp_key mask;
+    struct dp_cls_slot *slots; /* smask + 1 slots, linear probing, load <= 1/2 */
+    uint32_t smask;
+    uint32_t n_flows;
+    uint32_t max_pri;          /* >= every eff_priority held (exact when !stale) */
+    uint8_t words[DP_KEY_WORDS]; /* indexes of the mask's non-zero words */
+    uint8_t n_words;
+    bool stale;                /* max_pri may be too high */
+};
+
+struct dp_classifier {
+    struct dp_subtable exact;    /* exact-match entries, mask dp_cls_exact_mask */
+    struct dp_subtable **subs;   /* wildcarded subtables, max_pri decreasing */
+    uint32_t n_subs, cap_subs;
+    uint32_t n_flows;            /* all entries, exact ones included */
+    bool stale;                  /* some max_pri needs recomputing */
+};
+
+/* The mask of an exact-match entry: every field bit, no padding bit. */
+extern const struct dp_key dp_cls_exact_mask;
+
+#define DP_CLS_HASH_SEED 0x243f6a8885a308d3ull
+
+static inline uint64_t dp_cls_mix(uint64_t h, uint64_t w)
+{
+    h ^= w;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+static inline uint32_t dp_cls_final(uint64_t h)
+{
+    h *= 0xd6e8feb86659fd93ull;
+    return (uint32_t)(h >> 32);
+}
+
+/* Returns the hash subtable `s` uses for `key`: key & mask over the mask's
+ * non-zero words only. */
+static inline uint32_t dp_cls_sub_hash(const struct dp_subtable *s, const struct dp_key *key)
+{
+    uint64_t h = DP_CLS_HASH_SEED;
+    for (unsigned i = 0; i < s->n_words; i++)
+        h = dp_cls_mix(h, key->w[s->words[i]] & s->mask.w[s->words[i]]);
+    return dp_cls_final(h);
+}
+
+/* Returns the hash of the whole key as the exact subtable (all five words)
+ * and the per-key cache use it. */
+static inline uint32_t dp_cls_hash_exact(const struct dp_key *key)
+{
+    uint64_t h = DP_CLS_HASH_SEED;
+    for (int i = 0; i < DP_KEY_WORDS; i++)
+        h = dp_cls_mix(h, key->w[i] & dp_cls_exact_mask.w[i]);
+    return dp_cls_final(h);
+}
+
+/* Initialises an empty classifier.  Returns 0 or -ENOMEM. */
+int dp_classifier_init(struct dp_classifier *c);
+
+/* Frees the classifier's own memory (not the flows).  Returns nothing. */
+void dp_classifier_fini(struct dp_classifier *c);
+
+/* Inserts `f`, whose match (pre-masked, padding clear) and priority are set;
+ * sets f->eff_priority, f->hash and f->sub.  Returns 0, or -ENOMEM with the
+ * classifier unchanged. */
+int dp_classifier_insert(struct dp_classifier *c, struct dp_flow *f);
+
+/* Removes `f` (which must be in `c`).  Returns nothing. */
+void dp_classifier_remove(struct dp_classifier *c, struct dp_flow *f);
+
+/* Recomputes stale maxima and re-sorts the subtables; call after a batch of
+ * removals.  Returns nothing. */
+void dp_classifier_commit(struct dp_classifier *c);
+
+/* Returns the entry with exactly match `m` and `priority`, or NULL. */
+struct dp_flow *dp_classifier_find_strict(const struct dp_classifier *c,
+                                          const struct dp_match *m, uint16_t priority);
+
+/* Returns true when some entry of the same `priority` overlaps `m` (a packet
+ * could match both). */
+bool dp_classifier_overlaps(const struct dp_classifier *c, const struct dp_match *m,
+                            uint16_t priority);
+
+/* Returns the highest-priority exact-match entry for `key` (whose
+ * dp_cls_hash_exact is `hash`), or NULL. */
+static inline struct dp_flow *dp_classifier_lookup_exact(const struct dp_classifier *c,
+                                                         const struct dp_key *key,
+                                                         uint32_t hash)
+{
+    const struct dp_subtable *s = &c->exact;
+    struct dp_flow *best = NULL, *f;
+    if (s->n_flows == 0)
+        return NULL;
+    for (uint32_t i = hash & s->smask; (f = s->slots[i].flow) != NULL; i = (i + 1) & s->smask)
+        if (s->slots[i].hash == hash && dp_match_hit(&f->match, key) &&
+            (!best || f->eff_priority > best->eff_priority))
+            best = f;
+    return best;
+}
+
+/* Prefetches the slot `hash` starts probing at in the exact subtable (for
+ * burst lookups).  Returns nothing. */
+static inline void dp_classifier_prefetch_exact(const struct dp_classifier *c, uint32_t hash)
+{
+    if (c->exact.n_flows)
+        __builtin_prefetch(&c->exact.slots[hash & c->exact.smask]);
+}
+
+/* Returns the highest-priority wildcarded entry matching `key`, or NULL. */
+struct dp_flow *dp_classifier_lookup_wild(const struct dp_classifier *c,
+                                          const struct dp_key *key);
+
+/* Returns the highest-priority entry matching `key` (exact ones first), or
+ * NULL. */
+struct dp_flow *dp_classifier_lookup(const struct dp_classifier *c, const struct dp_key *key);
+
+/* Returns the number of non-empty subtables (distinct masks). */
+static inline uint32_t dp_classifier_n_masks(const struct dp_classifier *c)
+{
+    return c->n_subs + (c->exact.n_flows ? 1 : 0);
+}
+
+#endif /* DP_CLASSIFIER_H */

@@ -1,0 +1,536 @@
+/*
+ * netdev_afpacket.c — "afpacket:IFNAME": an existing Linux interface (veth,
+ * NIC, bridge port...) as a switch port, through an AF_PACKET socket.
+ *
+ * RX: a TPACKET_V3 mmap ring (32 blocks of 128 KiB, 1 ms block retire
+ * timeout).  rx_burst walks the blocks the kernel has handed to user space
+ * without any syscall, copies each frame into a pool packet and gives the
+ * block back when every frame in it has been consumed.  The copy is
+ * unavoidable and accepted: ring memory belongs to the socket, not to our
+ * pool, and the datapath keeps packets after rx_burst returns.
+ *
+ * Offloads: the socket has PACKET_VNET_HDR, so every frame in the ring is
+ * preceded by a virtio_net_hdr.  On a veth (TSO/GSO/GRO and tx-checksumming
+ * on by default) the kernel hands us 64 KiB TCP super-frames and frames with
+ * partial checksums (TP_STATUS_CSUMNOTREADY); the header says exactly what
+ * to do, and offload.c completes the checksum or segments the super-frame
+ * into MSS-sized frames — across several bursts if needed, keeping the ring
+ * block until the last segment is out.  Blocks are 128 KiB so a whole
+ * super-frame fits one ring frame untruncated.  Nobody has to run ethtool.
+ *
+ * VLAN: the kernel strips the 802.1Q tag into tp_vlan_tci; we put it back
+ * (TPID from tp_vlan_tpid, 0x8100 when not given) after checksum/GSO work
+ * (whose offsets refer to the untagged frame), so the datapath sees the
+ * frame as it was on the wire.
+ *
+ * TX: sendmmsg(), one syscall per burst, each message a zero vnet header
+ * plus the pool buffer (iovecs: no copy in user space).  A TPACKET TX ring
+ * would need a memcpy into ring memory plus a send() kick anyway, and the
+ * socket's TPACKET_V3 version (chosen for RX) would force a second socket
+ * for a V2 TX ring; sendmmsg is as fast and simpler.  PACKET_QDISC_BYPASS
+ * skips the qdisc; PACKET_IGNORE_OUTGOING keeps our own TX out of the RX
+ * ring.  The socket puts the interface in promiscuous mode
+ * (PACKET_MR_PROMISC, dropped automatically at close) and brings it up.
+ *
+ * The port reports the interface's MAC, MTU, speed (ethtool) and carrier
+ * (IFF_RUNNING, refreshed by poll_link).  rx_dropped includes the ring's
+ * tp_drops (read when a block is marked TP_STATUS_LOSING and in poll_link).
+ * Timestamps are os_clock_ns() (monotonic), like every unix netdev.
+ */
+#include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/if_packet.h>
+#include <linux/sockios.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "libos/unix/netdev_unix.h"
+#include "libos/unix/offload.h"
+#include "os/byteorder.h"
+#include "os/clock.h"
+#include "os/log.h"
+#include "os/mem.h"
+
+#define AFP_BLOCK_SIZE (128u * 1024)
+#define AFP_BLOCK_NR 32u
+#define AFP_FRAME_SIZE 2048u /* V3 frames are variable; this only sizes tp_frame_nr */
+#define AFP_RETIRE_MS 1u
+
+struct afp {
+    struct netdev dev;
+    struct offload_stats ostats;
+    int fd;
+    uint8_t *ring;                  /* AFP_BLOCK_NR blocks, mmap'ed */
+    uint32_t room;                  /* tailroom of a fresh pool packet */
+    uint32_t cur;                   /* index of the block being read */
+    struct tpacket_block_desc *bd;  /* that block while it is ours, or NULL */
+    uint32_t left;                  /* frames not yet consumed in it */
+    uint32_t next_off;              /* offset in the block of the next frame */
+    struct offload_gso gso;         /* super-frame being handed out */
+    bool gso_active, gso_vlan;
+    uint16_t gso_tpid, gso_tci;
+};
+
+/* Runs one SIOC* ioctl on interface `name`.  Returns 0 or a negative errno. */
+static int afp_ifreq(unsigned long req, const char *name, struct ifreq *ifr)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -errno;
+    strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
+    int rc = ioctl(s, req, ifr) < 0 ? -errno : 0;
+    close(s);
+    return rc;
+}
+
+/* Returns the interface flags of `name`, or a negative errno. */
+static int afp_get_flags(const char *name)
+{
+    struct ifreq ifr = {0};
+    int rc = afp_ifreq(SIOCGIFFLAGS, name, &ifr);
+    return rc < 0 ? rc : (ifr.ifr_flags & 0xffff);
+}
+
+/* Sets or clears IFF_UP.  Returns 0 or a negative errno. */
+static int afp_set_flags_up(const char *name, bool up)
+{
+    int flags = afp_get_flags(name);
+    if (flags < 0)
+        return flags;
+    struct ifreq ifr = {0};
+    ifr.ifr_flags = (short)(up ? flags | IFF_UP : flags & ~IFF_UP);
+    return afp_ifreq(SIOCSIFFLAGS, name, &ifr);
+}
+
+/* Returns the NETDEV_F_* bits for the current speed/duplex/port, 0 when
+ * the driver does not say. */
+static uint32_t afp_features(const char *name)
+{
+    struct ethtool_cmd ec = {.cmd = ETHTOOL_GSET};
+    struct ifreq ifr = {0};
+    ifr.ifr_data = (void *)&ec;
+    if (afp_ifreq(SIOCETHTOOL, name, &ifr) < 0)
+        return 0;
+    bool full = ec.duplex == DUPLEX_FULL;
+    uint32_t f = 0;
+    switch (ethtool_cmd_speed(&ec)) {
+    case SPEED_10: f = full ? NETDEV_F_10MB_FD : NETDEV_F_10MB_HD; break;
+    case SPEED_100: f = full ? NETDEV_F_100MB_FD : NETDEV_F_100MB_HD; break;
+    case SPEED_1000: f = full ? NETDEV_F_1GB_FD : NETDEV_F_1GB_HD; break;
+    case SPEED_10000: f = NETDEV_F_10GB_FD; break;
+    default: break;
+    }
+    if (ec.port == PORT_TP)
+        f |= NETDEV_F_COPPER;
+    else if (ec.port == PORT_FIBRE)
+        f |= NETDEV_F_FIBER;
+    if (ec.autoneg == AUTONEG_ENABLE)
+        f |= NETDEV_F_AUTONEG;
+    return f;
+}
+
+/* Adds the ring's drop counter (reset by every read) to rx_dropped. */
+static void afp_read_drops(struct afp *a)
+{
+    struct tpacket_stats_v3 st;
+    socklen_t len = sizeof st;
+    if (getsockopt(a->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+        a->dev.stats.rx_dropped += st.tp_drops;
+}
+
+static int afp_setopt(int fd, int opt, int val)
+{
+    return setsockopt(fd, SOL_PACKET, opt, &val, sizeof val) < 0 ? -errno : 0;
+}
+
+/* Creates the socket, the RX ring and binds to `ifindex`.  Returns 0 or a
+ * negative errno; *what names the step that failed. */
+static int afp_socket(struct afp *a, int ifindex, const char **what)
+{
+    *what = "create AF_PACKET socket on";
+    a->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (a->fd < 0)
+        return -errno;
+    int rc;
+    *what = "set PACKET_VNET_HDR/TPACKET_V3 on";
+    if ((rc = afp_setopt(a->fd, PACKET_VNET_HDR, 1)) < 0 ||
+        (rc = afp_setopt(a->fd, PACKET_VERSION, TPACKET_V3)) < 0)
+        return rc;
+    struct tpacket_req3 req = {
+        .tp_block_size = AFP_BLOCK_SIZE, .tp_block_nr = AFP_BLOCK_NR,
+        .tp_frame_size = AFP_FRAME_SIZE,
+        .tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR,
+        .tp_retire_blk_tov = AFP_RETIRE_MS,
+    };
+    *what = "set up the RX ring of";
+    if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
+        return -errno;
+    void *ring = mmap(NULL, (size_t)AFP_BLOCK_SIZE * AFP_BLOCK_NR, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_POPULATE, a->fd, 0);
+    if (ring == MAP_FAILED)
+        return -errno;
+    a->ring = ring;
+    if (afp_setopt(a->fd, PACKET_QDISC_BYPASS, 1) < 0 ||
+        afp_setopt(a->fd, PACKET_IGNORE_OUTGOING, 1) < 0)
+        OS_WARN("afpacket", "qdisc bypass / ignore-outgoing unavailable: %s", strerror(errno));
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = os_htons(ETH_P_ALL),
+                              .sll_ifindex = ifindex};
+    *what = "bind to";
+    if (bind(a->fd, (struct sockaddr *)&sll, sizeof sll) < 0)
+        return -errno;
+    struct packet_mreq mr = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
+    *what = "set promiscuous mode on";
+    if (setsockopt(a->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0)
+        return -errno;
+    /* Binding to an interface that was down leaves ENETDOWN pending, which
+     * the first sendmmsg would report: clear it. */
+    int soerr;
+    socklen_t sl = sizeof soerr;
+    getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+    return 0;
+}
+
+/* Reads MAC, MTU, carrier and speed of `name` into the netdev.  Returns 0
+ * or a negative errno (-EINVAL for a non-Ethernet interface). */
+static int afp_read_if(struct netdev *dev, const char *name)
+{
+    struct ifreq ifr = {0};
+    int rc = afp_ifreq(SIOCGIFHWADDR, name, &ifr);
+    if (rc < 0)
+        return rc;
+    if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+        return -EINVAL;
+    memcpy(dev->mac, ifr.ifr_hwaddr.sa_data, 6);
+    memset(&ifr, 0, sizeof ifr);
+    if ((rc = afp_ifreq(SIOCGIFMTU, name, &ifr)) < 0)
+        return rc;
+    dev->mtu = ifr.ifr_mtu > 0 && ifr.ifr_mtu < 65536 ? (uint16_t)ifr.ifr_mtu : 1500;
+    int flags = afp_get_flags(name);
+    dev->link_up = flags >= 0 && (flags & IFF_RUNNING);
+    dev->curr = afp_features(name);
+    return 0;
+}
+
+static void afp_free(struct afp *a)
+{
+    if (a->ring)
+        munmap(a->ring, (size_t)AFP_BLOCK_SIZE * AFP_BLOCK_NR);
+    if (a->fd >= 0)
+        close(a->fd);
+    os_free(a);
+}
+
+static int afp_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
+{
+    size_t nlen = strlen(arg);
+    unsigned ifindex = nlen && nlen < IFNAMSIZ ? if_nametoindex(arg) : 0;
+    if (!ifindex) {
+        OS_ERR("afpacket", "'%s': no such interface", arg);
+        return -ENODEV;
+    }
+    struct pkt *probe = pkt_alloc(pool);
+    if (!probe)
+        return -ENOMEM;
+    uint32_t room = pkt_tailroom(probe);
+    pkt_free(probe);
+    struct afp *a = os_calloc(1, sizeof *a);
+    if (!a)
+        return -ENOMEM;
+    a->fd = -1;
+    a->room = room;
+    const char *what;
+    what = "bring up";
+    int rc = afp_set_flags_up(arg, true); /* before bind: see afp_socket */
+    if (rc == 0)
+        rc = afp_socket(a, (int)ifindex, &what);
+    if (rc == 0 && (rc = afp_read_if(&a->dev, arg)) < 0)
+        what = "read the Ethernet address/MTU of";
+    if (rc < 0) {
+        OS_ERR("afpacket", "cannot %s '%s': %s", what, arg, strerror(-rc));
+        afp_free(a);
+        return rc;
+    }
+    struct netdev *dev = &a->dev;
+    dev->cls = &netdev_afpacket_class;
+    memcpy(dev->name, arg, nlen + 1);
+    dev->wait_fd = a->fd;
+    dev->pool = pool;
+    dev->priv = a;
+    *out = dev;
+    return 0;
+}
+
+/* Re-inserts an 802.1Q/802.1ad tag behind the MACs.  Returns 0, or -ENOSPC
+ * (packet untouched) without headroom. */
+static int afp_push_vlan(struct pkt *p, uint16_t tpid, uint16_t tci)
+{
+    if (p->len < 12 || !pkt_push(p, 4))
+        return -ENOSPC;
+    memmove(p->data, p->data + 4, 12);
+    os_put_be16(p->data + 12, tpid);
+    os_put_be16(p->data + 14, tci);
+    return 0;
+}
+
+/* Counts a frame that was refused. */
+static void afp_count_bad(struct afp *a)
+{
+    a->ostats.bad++;
+    a->dev.stats.rx_errors++;
+}
+
+/* Starts handing out the super-frame `data` as segments.  Returns -1 (the
+ * frame is consumed; its packets come from the cursor). */
+static int afp_start_gso(struct afp *a, const uint8_t *data, uint32_t len,
+                         const struct offload_vnet_hdr *vh)
+{
+    if (offload_gso_start(&a->gso, data, len, vh, a->room) < 0) {
+        afp_count_bad(a);
+        return -1;
+    }
+    a->gso_active = true;
+    a->ostats.gso_frames++;
+    return -1;
+}
+
+/* Turns one ring frame into a packet.  Returns 1 with *out set, -1 when the
+ * frame was consumed without a packet (dropped, or GSO started), or 0 when
+ * the pool is empty (frame not consumed). */
+static int afp_take_frame(struct afp *a, const struct tpacket3_hdr *h, struct pkt **out)
+{
+    const uint8_t *data = (const uint8_t *)h + h->tp_mac;
+    uint32_t len = h->tp_snaplen;
+    struct offload_vnet_hdr vh;
+    memcpy(&vh, data - sizeof vh, sizeof vh);
+    bool vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
+    uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) && h->hv1.tp_vlan_tpid
+                        ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+    if (len < h->tp_len || len < 14) {
+        a->dev.stats.rx_errors++;
+        a->dev.stats.rx_frame_err++;
+        return -1;
+    }
+    if (vh.gso_type != OFFLOAD_GSO_NONE) {
+        a->gso_vlan = vlan;
+        a->gso_tpid = tpid;
+        a->gso_tci = h->hv1.tp_vlan_tci;
+        return afp_start_gso(a, data, len, &vh);
+    }
+    if (len > a->room) {
+        a->dev.stats.rx_errors++;
+        a->dev.stats.rx_over_err++;
+        return -1;
+    }
+    struct pkt *p = pkt_alloc(a->dev.pool);
+    if (!p)
+        return 0;
+    memcpy(p->data, data, len);
+    p->len = len;
+    if (vh.flags & OFFLOAD_F_NEEDS_CSUM) {
+        if (offload_fix_frame(p->data, len, &vh) < 0) {
+            pkt_free(p);
+            afp_count_bad(a);
+            return -1;
+        }
+        a->ostats.csum_completed++;
+    }
+    if (vlan && afp_push_vlan(p, tpid, h->hv1.tp_vlan_tci) < 0) {
+        pkt_free(p);
+        afp_count_bad(a);
+        return -1;
+    }
+    *out = p;
+    return 1;
+}
+
+/* Hands out segments of the active super-frame into pkts[0..n), tagging
+ * them when the super-frame was tagged.  Returns how many were stored. */
+static unsigned afp_drain_gso(struct afp *a, struct pkt **pkts, unsigned n)
+{
+    unsigned k = offload_gso_drain(&a->gso, a->dev.pool, pkts, n), kept = 0;
+    a->ostats.gso_segments += k;
+    for (unsigned i = 0; i < k; i++) {
+        if (a->gso_vlan && afp_push_vlan(pkts[i], a->gso_tpid, a->gso_tci) < 0) {
+            pkt_free(pkts[i]);
+            afp_count_bad(a);
+            continue;
+        }
+        pkts[kept++] = pkts[i];
+    }
+    if (offload_gso_done(&a->gso))
+        a->gso_active = false;
+    return kept;
+}
+
+/* Takes the current block when the kernel has handed it over.  Returns true
+ * when a->bd is now valid. */
+static bool afp_open_block(struct afp *a)
+{
+    struct tpacket_block_desc *bd =
+        (struct tpacket_block_desc *)(a->ring + (size_t)a->cur * AFP_BLOCK_SIZE);
+    uint32_t status = __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+    if (!(status & TP_STATUS_USER))
+        return false;
+    if (status & TP_STATUS_LOSING)
+        afp_read_drops(a);
+    a->bd = bd;
+    a->left = bd->hdr.bh1.num_pkts;
+    a->next_off = bd->hdr.bh1.offset_to_first_pkt;
+    return true;
+}
+
+/* Gives the current block back to the kernel and moves to the next. */
+static void afp_release_block(struct afp *a)
+{
+    __atomic_store_n(&a->bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    a->bd = NULL;
+    a->left = 0;
+    a->cur = (a->cur + 1) % AFP_BLOCK_NR;
+}
+
+/* Returns the next frame header of the open block, or NULL when its
+ * offsets would leave the block (the rest of the block is then skipped). */
+static const struct tpacket3_hdr *afp_next_frame(struct afp *a)
+{
+    uint32_t off = a->next_off;
+    uint32_t min_mac = sizeof(struct tpacket3_hdr) + sizeof(struct offload_vnet_hdr);
+    if (off > AFP_BLOCK_SIZE - sizeof(struct tpacket3_hdr))
+        return NULL;
+    const struct tpacket3_hdr *h = (const void *)((uint8_t *)a->bd + off);
+    if (h->tp_mac < min_mac || h->tp_mac > AFP_BLOCK_SIZE - off ||
+        h->tp_snaplen > AFP_BLOCK_SIZE - off - h->tp_mac)
+        return NULL;
+    return h;
+}
+
+static unsigned afp_rx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
+{
+    struct afp *a = dev->priv;
+    unsigned got = 0;
+    while (got < n) {
+        if (a->gso_active) {
+            got += afp_drain_gso(a, pkts + got, n - got);
+            if (a->gso_active)
+                break; /* burst full or pool empty: resume next call */
+            continue;
+        }
+        if (!a->bd && !afp_open_block(a))
+            break;
+        const struct tpacket3_hdr *h = a->left ? afp_next_frame(a) : NULL;
+        if (!h) {
+            if (a->left)
+                dev->stats.rx_errors += a->left; /* malformed block */
+            afp_release_block(a);
+            continue;
+        }
+        int r = afp_take_frame(a, h, &pkts[got]);
+        if (r == 0)
+            break;
+        got += r > 0;
+        a->left--;
+        a->next_off += h->tp_next_offset;
+    }
+    if (got) {
+        uint64_t now = os_clock_ns();
+        for (unsigned i = 0; i < got; i++) {
+            pkts[i]->ts_ns = now;
+            dev->stats.rx_bytes += pkts[i]->len;
+        }
+        dev->stats.rx_packets += got;
+    }
+    return got;
+}
+
+/* Sends pkts[0..cnt) (cnt <= PKT_BURST) with sendmmsg, without freeing
+ * them.  Returns how many the kernel accepted; the rest are counted. */
+static unsigned afp_send_chunk(struct afp *a, struct pkt **pkts, unsigned cnt)
+{
+    static struct offload_vnet_hdr none; /* no offload requested (read only) */
+    struct mmsghdr msgs[PKT_BURST];
+    struct iovec iov[PKT_BURST][2];
+    struct netdev_stats *st = &a->dev.stats;
+    memset(msgs, 0, sizeof(msgs[0]) * cnt);
+    for (unsigned i = 0; i < cnt; i++) {
+        iov[i][0] = (struct iovec){&none, sizeof none};
+        iov[i][1] = (struct iovec){pkts[i]->data, pkts[i]->len};
+        msgs[i].msg_hdr.msg_iov = iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 2;
+    }
+    unsigned i = 0, sent = 0;
+    while (i < cnt) {
+        int r = sendmmsg(a->fd, msgs + i, cnt - i, MSG_DONTWAIT);
+        if (r > 0) {
+            for (unsigned j = i; j < i + (unsigned)r; j++)
+                st->tx_bytes += pkts[j]->len;
+            st->tx_packets += (unsigned)r;
+            sent += (unsigned)r;
+            i += (unsigned)r;
+        } else if (errno == EAGAIN || errno == ENOBUFS || errno == ENETDOWN) {
+            st->tx_dropped += cnt - i; /* queue full or link down */
+            break;
+        } else if (errno != EINTR) {
+            st->tx_errors++; /* this one message (e.g. EMSGSIZE): skip it */
+            i++;
+        }
+    }
+    return sent;
+}
+
+static unsigned afp_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
+{
+    struct afp *a = dev->priv;
+    unsigned sent = 0;
+    for (unsigned base = 0; base < n; base += PKT_BURST) {
+        unsigned cnt = n - base < PKT_BURST ? n - base : PKT_BURST;
+        sent += afp_send_chunk(a, pkts + base, cnt);
+        pkt_free_burst(pkts + base, cnt);
+    }
+    return sent;
+}
+
+static int afp_set_up(struct netdev *dev, bool up)
+{
+    return afp_set_flags_up(dev->name, up);
+}
+
+static bool afp_poll_link(struct netdev *dev)
+{
+    struct afp *a = dev->priv;
+    afp_read_drops(a);
+    struct ifreq ifr = {0};
+    if (afp_ifreq(SIOCGIFMTU, dev->name, &ifr) == 0 && ifr.ifr_mtu > 0 && ifr.ifr_mtu < 65536)
+        dev->mtu = (uint16_t)ifr.ifr_mtu;
+    int flags = afp_get_flags(dev->name);
+    bool up = flags >= 0 && (flags & IFF_RUNNING);
+    if (up == dev->link_up)
+        return false;
+    dev->link_up = up;
+    return true;
+}
+
+static void afp_close(struct netdev *dev)
+{
+    if (dev)
+        afp_free(dev->priv);
+}
+
+const struct offload_stats *netdev_afpacket_offload_stats(const struct netdev *dev)
+{
+    return &((const struct afp *)dev->priv)->ostats;
+}
+
+const struct netdev_class netdev_afpacket_class = {
+    .type = "afpacket",
+    .open = afp_open,
+    .rx_burst = afp_rx_burst,
+    .tx_burst = afp_tx_burst,
+    .set_up = afp_set_up,
+    .poll_link = afp_poll_link,
+    .close = afp_close,
+};

@@ -1,0 +1,293 @@
+/* sw_switch.c — one switch instance: ports, datapath, flows, the run loop. */
+#include "sw_switch.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "datapath/dp_pipeline.h"
+#include "datapath/dp_table.h"
+#include "openflow/ofp_parse.h"
+#include "openflow/ofp_print.h"
+#include "os/clock.h"
+#include "os/log.h"
+#include "os/mem.h"
+#include "os/netdev.h"
+#include "os/pkt.h"
+#include "sw_flowconv.h"
+
+struct sw_switch {
+    struct sw_config cfg;
+    struct pkt_pool *pool;
+    struct dp *dp;
+    struct netdev *ports[SW_MAX_PORTS]; /* port i+1 */
+    unsigned n_ports;
+    bool replay;
+    struct sw_stats stats;
+};
+
+static bool port_exists(uint16_t port_no, void *arg)
+{
+    const struct sw_switch *sw = arg;
+    return port_no >= 1 && port_no <= sw->n_ports;
+}
+
+int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *err,
+                     size_t errlen)
+{
+    struct sw_switch *sw = os_calloc(1, sizeof *sw);
+    if (!sw) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    sw->cfg = *cfg;
+    sw->pool = pkt_pool_create(cfg->n_packets, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
+    struct dp_config dcfg = {
+        .max_flows = cfg->max_flows,
+        .upcall_queue_len = 1024,
+        .pool = sw->pool,
+    };
+    sw->dp = sw->pool ? dp_create(&dcfg) : NULL;
+    if (!sw->dp) {
+        snprintf(err, errlen, "cannot allocate %u packet buffers and the datapath",
+                 cfg->n_packets);
+        sw_switch_destroy(sw);
+        return -ENOMEM;
+    }
+    sw->replay = cfg->n_ports > 0;
+    for (unsigned i = 0; i < cfg->n_ports; i++) {
+        struct netdev *dev;
+        int rc = netdev_open(cfg->ports[i], sw->pool, &dev);
+        if (rc) {
+            snprintf(err, errlen, "--port %s: cannot open (%d)", cfg->ports[i], rc);
+            sw_switch_destroy(sw);
+            return rc;
+        }
+        sw->ports[sw->n_ports++] = dev;
+        rc = dp_add_port(sw->dp, dev, (uint16_t)(i + 1));
+        if (rc) {
+            snprintf(err, errlen, "--port %s: datapath refused it (%d)", cfg->ports[i], rc);
+            sw_switch_destroy(sw);
+            return rc;
+        }
+        if (!dev->rx_finite)
+            sw->replay = false;
+    }
+    if (cfg->fail_mode == SW_FAIL_STANDALONE)
+        dp_set_miss_mode(sw->dp, DP_MISS_NORMAL);
+    *out = sw;
+    return 0;
+}
+
+void sw_switch_destroy(struct sw_switch *sw)
+{
+    if (!sw)
+        return;
+    if (sw->dp)
+        dp_destroy(sw->dp);
+    for (unsigned i = 0; i < sw->n_ports; i++)
+        netdev_close(sw->ports[i]);
+    if (sw->pool)
+        pkt_pool_destroy(sw->pool);
+    os_free(sw);
+}
+
+struct load_ctx {
+    struct sw_switch *sw;
+    uint64_t now_ns;
+    const char *name;
+    char *err;
+    size_t errlen;
+    int added;
+};
+
+/* Installs one parsed flow.  Returns 0, or -EINVAL with the reason. */
+static int load_one(const struct of_flow_mod *fm, unsigned line, void *arg)
+{
+    struct load_ctx *c = arg;
+    struct dp_action acts[OF_MAX_ACTIONS];
+    struct dp_flow_mod dfm;
+    struct sw_ofp_error oe;
+    int rc = sw_flow_mod_to_dp(fm, port_exists, c->sw, &dfm, acts, &oe);
+    if (rc) {
+        snprintf(c->err, c->errlen, "%s:%u: invalid flow (OpenFlow error type %u code %u%s)",
+                 c->name, line, oe.type, oe.code,
+                 oe.type == OFPET_BAD_ACTION && oe.code == OFPBAC_BAD_OUT_PORT
+                     ? ": output to a port that does not exist" : "");
+        return -EINVAL;
+    }
+    rc = dp_table_apply(dp_table(c->sw->dp), &dfm, c->now_ns, NULL, NULL);
+    if (rc) {
+        snprintf(c->err, c->errlen, "%s:%u: %s", c->name, line,
+                 rc == -ENOSPC ? "flow table full"
+                 : rc == -EEXIST ? "overlaps an existing flow (check_overlap)"
+                 : rc == -EINVAL ? "emergency flows cannot have timeouts"
+                 : "cannot add flow");
+        return rc;
+    }
+    c->added++;
+    c->sw->stats.flows_loaded++;
+    return 0;
+}
+
+int sw_switch_load_flows(struct sw_switch *sw, const char *text, const char *name,
+                         uint64_t now_ns, char *err, size_t errlen)
+{
+    struct load_ctx c = { sw, now_ns, name, err, errlen, 0 };
+    int rc = ofp_parse_flows(text, name, OFP_PARSE_ADD, load_one, &c, err, errlen);
+    return rc < 0 ? rc : c.added;
+}
+
+bool sw_switch_is_replay(const struct sw_switch *sw)
+{
+    return sw->replay;
+}
+
+/* Returns the index of the port with the earliest pending packet, or -1. */
+static int replay_next_port(struct sw_switch *sw, uint64_t *ts_out)
+{
+    int best = -1;
+    uint64_t best_ts = UINT64_MAX;
+    for (unsigned i = 0; i < sw->n_ports; i++) {
+        uint64_t ts;
+        if (netdev_next_rx_ts(sw->ports[i], &ts) == 0 && (best < 0 || ts < best_ts)) {
+            best = (int)i;
+            best_ts = ts;
+        }
+    }
+    *ts_out = best_ts;
+    return best;
+}
+
+uint64_t sw_switch_replay_next_ts(struct sw_switch *sw)
+{
+    uint64_t ts;
+    replay_next_port(sw, &ts);
+    return ts;
+}
+
+static void on_removed(const struct dp_flow *flow, enum dp_removed_reason why,
+                       uint64_t now_ns, void *arg)
+{
+    struct sw_switch *sw = arg;
+    sw->stats.expired++;
+}
+
+/* Runs timeouts due at now_ns and drains the upcall queue.  Returns nothing. */
+static void housekeeping(struct sw_switch *sw, uint64_t now_ns)
+{
+    struct dp_table *t = dp_table(sw->dp);
+    if (dp_table_next_expiry(t) <= now_ns)
+        dp_table_expire(t, now_ns, on_removed, sw);
+    struct dp_upcall up[PKT_BURST];
+    unsigned n;
+    while ((n = dp_upcall_pop(sw->dp, up, PKT_BURST)) > 0) {
+        for (unsigned i = 0; i < n; i++)
+            pkt_free(up[i].pkt);
+        sw->stats.misses_dropped += n;
+    }
+}
+
+bool sw_switch_replay_step(struct sw_switch *sw)
+{
+    uint64_t ts;
+    int i = replay_next_port(sw, &ts);
+    if (i < 0)
+        return false;
+    struct dp_table *t = dp_table(sw->dp);
+    if (dp_table_next_expiry(t) <= ts)
+        dp_table_expire(t, ts, on_removed, sw);
+    dp_poll_port(sw->dp, (uint16_t)(i + 1), 1, ts);
+    housekeeping(sw, ts);
+    return true;
+}
+
+unsigned sw_switch_step(struct sw_switch *sw, uint64_t now_ns)
+{
+    unsigned n = dp_poll(sw->dp, now_ns);
+    housekeeping(sw, now_ns);
+    return n;
+}
+
+uint64_t sw_switch_next_timeout(const struct sw_switch *sw)
+{
+    return dp_table_next_expiry(dp_table(sw->dp));
+}
+
+void sw_switch_for_each_wait_fd(const struct sw_switch *sw, void (*fn)(int fd, void *arg),
+                                void *arg)
+{
+    for (unsigned i = 0; i < sw->n_ports; i++)
+        if (sw->ports[i]->wait_fd >= 0)
+            fn(sw->ports[i]->wait_fd, arg);
+}
+
+void sw_switch_report_ports(const struct sw_switch *sw, sw_emit_fn *emit, void *arg)
+{
+    char line[256];
+    for (unsigned i = 0; i < sw->n_ports; i++) {
+        const struct netdev *d = sw->ports[i];
+        const struct netdev_stats *s = &d->stats;
+        snprintf(line, sizeof line,
+                 "port %2u %-15s rx pkts=%" PRIu64 " bytes=%" PRIu64 " drop=%" PRIu64
+                 " errs=%" PRIu64 " | tx pkts=%" PRIu64 " bytes=%" PRIu64 " drop=%" PRIu64
+                 " errs=%" PRIu64,
+                 i + 1, d->name, s->rx_packets, s->rx_bytes, s->rx_dropped, s->rx_errors,
+                 s->tx_packets, s->tx_bytes, s->tx_dropped, s->tx_errors);
+        emit(line, arg);
+    }
+}
+
+struct report_ctx {
+    sw_emit_fn *emit;
+    void *arg;
+    uint64_t now_ns;
+};
+
+/* Emits one flow in ovs-ofctl dump-flows style.  Returns 0 (keep going). */
+static int report_flow(const struct dp_flow *f, void *arg)
+{
+    struct report_ctx *c = arg;
+    struct of_match m;
+    struct of_action acts[OF_MAX_ACTIONS];
+    char match[512], actions[512], line[1200];
+    unsigned n = f->n_actions < OF_MAX_ACTIONS ? f->n_actions : OF_MAX_ACTIONS;
+
+    sw_match_from_dp(&f->match, &m);
+    sw_actions_from_dp(f->actions, n, acts);
+    ofp_format_match(&m, match, sizeof match);
+    ofp_format_actions(acts, n, actions, sizeof actions);
+    uint64_t age_ms = (c->now_ns - f->created_ns) / OS_NS_PER_MS;
+    snprintf(line, sizeof line,
+             " cookie=0x%" PRIx64 ", duration=%" PRIu64 ".%03us, n_packets=%" PRIu64
+             ", n_bytes=%" PRIu64 ", priority=%u%s%s actions=%s",
+             f->cookie, age_ms / 1000, (unsigned)(age_ms % 1000), f->n_packets, f->n_bytes,
+             f->priority, match[0] ? "," : "", match, actions);
+    c->emit(line, c->arg);
+    return 0;
+}
+
+void sw_switch_report_flows(const struct sw_switch *sw, uint64_t now_ns, sw_emit_fn *emit,
+                            void *arg)
+{
+    struct report_ctx c = { emit, arg, now_ns };
+    struct dp_match all;
+    struct dp_table_stats ts;
+    char line[256];
+
+    memset(&all, 0, sizeof all);
+    dp_table_visit(dp_table(sw->dp), &all, DP_PORT_NONE, false, report_flow, &c);
+    dp_table_get_stats(dp_table(sw->dp), &ts);
+    snprintf(line, sizeof line,
+             "table: active=%u lookups=%" PRIu64 " matched=%" PRIu64 " masks=%u"
+             " | misses dropped=%" PRIu64 " expired=%" PRIu64,
+             ts.active, ts.lookups, ts.matched, ts.n_masks, sw->stats.misses_dropped,
+             sw->stats.expired);
+    emit(line, arg);
+}
+
+const struct sw_stats *sw_switch_stats(const struct sw_switch *sw)
+{
+    return &sw->stats;
+}

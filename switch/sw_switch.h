@@ -1,0 +1,94 @@
+/*
+ * sw_switch.h — one switch instance: its ports, datapath and flows.
+ *
+ * The portable core of the `sluice` program, shared by every target: it
+ * opens the configured ports, creates the datapath, loads the --flows file,
+ * and runs the packet loop one step at a time so that each target's main
+ * loop decides how to wait (epoll on unix, HLT on the unikernels).
+ *
+ * Two ways of running:
+ *  - live (any non-pcap port): sw_switch_step() polls every port once at
+ *    the monotonic time the caller passes;
+ *  - replay (only pcap ports): sw_switch_replay_step() takes the packet with
+ *    the smallest capture timestamp across all inputs (ties: lowest port),
+ *    sets the switch's clock to that timestamp, expires flows, and processes
+ *    it completely, so timeouts and outputs are deterministic.
+ *
+ * Table misses go to the datapath's upcall queue; until an OpenFlow agent
+ * consumes them (fail-mode secure without a controller) they are counted
+ * and dropped.
+ *
+ * Ownership: the switch owns its ports, datapath and pool.  Single-threaded.
+ */
+#ifndef SW_SWITCH_H
+#define SW_SWITCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_config.h"
+
+struct sw_switch;
+
+/* Counters of the switch itself (the datapath and ports keep their own). */
+struct sw_stats {
+    uint64_t misses_dropped; /* table misses dropped for want of a controller */
+    uint64_t flows_loaded;   /* flows added from --flows */
+    uint64_t expired;        /* flows removed by a timeout */
+};
+
+/* Line sink for reports: called once per line, without newline. */
+typedef void sw_emit_fn(const char *line, void *arg);
+
+/* Creates the switch: pool, datapath, and every port of cfg (in order,
+ * numbered from 1).  Returns 0 and sets *out, or a negative errno with the
+ * reason in err (e.g. a port that cannot be opened). */
+int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *err,
+                     size_t errlen);
+
+/* Closes every port (flushing outputs) and frees everything.  NULL ignored. */
+void sw_switch_destroy(struct sw_switch *sw);
+
+/* Adds the flows of `text` (ovs-ofctl add-flows syntax; `name` is used in
+ * messages) at time now_ns.  Returns the number of flows added, or a
+ * negative errno with "NAME:LINE: reason" in err; flows before the bad line
+ * stay installed. */
+int sw_switch_load_flows(struct sw_switch *sw, const char *text, const char *name,
+                         uint64_t now_ns, char *err, size_t errlen);
+
+/* Returns true when every port is a pcap port (replay mode). */
+bool sw_switch_is_replay(const struct sw_switch *sw);
+
+/* Returns the capture timestamp of the earliest pending input packet in
+ * replay mode, or UINT64_MAX when all inputs are exhausted. */
+uint64_t sw_switch_replay_next_ts(struct sw_switch *sw);
+
+/* Replay mode: processes the next packet in timestamp order.  Returns true
+ * when a packet was processed, false when every input is exhausted. */
+bool sw_switch_replay_step(struct sw_switch *sw);
+
+/* Live mode: one burst from every port at now_ns, expiry and upcall
+ * draining.  Returns the number of packets received. */
+unsigned sw_switch_step(struct sw_switch *sw, uint64_t now_ns);
+
+/* Returns the time (ns) of the next flow timeout, or UINT64_MAX. */
+uint64_t sw_switch_next_timeout(const struct sw_switch *sw);
+
+/* Calls `fn(fd, arg)` for every port that has a wait fd (unix main loop).
+ * Returns nothing. */
+void sw_switch_for_each_wait_fd(const struct sw_switch *sw, void (*fn)(int fd, void *arg),
+                                void *arg);
+
+/* Emits the port counters, one line per port.  Returns nothing. */
+void sw_switch_report_ports(const struct sw_switch *sw, sw_emit_fn *emit, void *arg);
+
+/* Emits the flow table (ovs-ofctl dump-flows style, with counters) and the
+ * table and switch counters.  Returns nothing. */
+void sw_switch_report_flows(const struct sw_switch *sw, uint64_t now_ns, sw_emit_fn *emit,
+                            void *arg);
+
+/* Returns the switch's own counters. */
+const struct sw_stats *sw_switch_stats(const struct sw_switch *sw);
+
+#endif /* SW_SWITCH_H */

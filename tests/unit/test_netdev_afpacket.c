@@ -1,0 +1,460 @@
+/*
+ * test_netdev_afpacket.c — the "afpacket:" netdev on real veth pairs.
+ *
+ * The binary first moves into a private network namespace
+ * (unshare(CLONE_NEWNET)); every veth ("slt<pid>...") and address it
+ * creates lives there and vanishes with the process, even on a crash.  The
+ * TCP test forks two children that each unshare a namespace of their own
+ * (client and server), moves one end of a veth into each, and forwards
+ * between the two other ends through two netdevs, checking every frame: a
+ * real TCP transfer over veths with default offloads (TSO, GSO, checksum
+ * offload on), so the kernel hands the netdev GSO super-frames and
+ * partial-checksum frames.  Needs root: without it every test is skipped.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "libos/unix/netdev_unix.h"
+#include "libos/unix/offload.h"
+#include "os/byteorder.h"
+#include "os/clock.h"
+#include "os/pkt.h"
+
+#define ETYPE_TEST 0x88b5 /* IEEE local experimental */
+#define TCP_BYTES (4u << 20)
+
+static bool have_ns;
+static char ifa[IFNAMSIZ], ifb[IFNAMSIZ];
+static struct pkt_pool *pool;
+static struct netdev *dev;
+
+static int sh(const char *fmt, ...)
+{
+    char cmd[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+#define NEED_NS() do { if (!have_ns) { print_message("not root: skipped\n"); skip(); } } while (0)
+
+/* Fixture: veth ifa <-> ifb, both up, a netdev on ifa. */
+static int setup(void **state)
+{
+    if (!have_ns)
+        return 0;
+    pool = pkt_pool_create(1024, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
+    if (!pool || sh("ip link add %s type veth peer name %s && ip link set %s up", ifa, ifb,
+                    ifb) != 0)
+        return -1;
+    return netdev_afpacket_class.open(ifa, pool, &dev);
+}
+
+static int teardown(void **state)
+{
+    if (!have_ns)
+        return 0;
+    if (dev)
+        netdev_afpacket_class.close(dev);
+    dev = NULL;
+    sh("ip link del %s 2>/dev/null", ifa);
+    assert_int_equal(pkt_pool_avail(pool), pkt_pool_size(pool));
+    pkt_pool_destroy(pool);
+    return 0;
+}
+
+/* Opens a raw socket bound to `ifname`.  Returns the fd. */
+static int raw_socket(const char *ifname)
+{
+    int s = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+    assert_true(s >= 0);
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+                              .sll_ifindex = (int)if_nametoindex(ifname)};
+    assert_int_equal(bind(s, (struct sockaddr *)&sll, sizeof sll), 0);
+    return s;
+}
+
+/* Writes a test frame (optionally 802.1Q-tagged) into f.  Returns its length. */
+static uint32_t test_frame(uint8_t *f, uint32_t payload, uint16_t tci, bool tagged)
+{
+    memset(f, 0xff, 6);
+    memcpy(f + 6, "\x02\x00\x00\x00\x00\x09", 6);
+    uint32_t off = 12;
+    if (tagged) {
+        os_put_be16(f + 12, 0x8100);
+        os_put_be16(f + 14, tci);
+        off = 16;
+    }
+    os_put_be16(f + off, ETYPE_TEST);
+    for (uint32_t i = 0; i < payload; i++)
+        f[off + 2 + i] = (uint8_t)(i * 3);
+    return off + 2 + payload;
+}
+
+/* Receives from the netdev for up to `ms` until a frame whose bytes equal
+ * `want` arrives.  Returns true when it did; frees everything. */
+static bool rx_expect(const uint8_t *want, uint32_t len, int ms)
+{
+    bool hit = false;
+    uint64_t end = os_clock_ns() + (uint64_t)ms * 1000000u;
+    while (!hit && os_clock_ns() < end) {
+        struct pollfd pfd = {.fd = dev->wait_fd, .events = POLLIN};
+        poll(&pfd, 1, 5);
+        struct pkt *pk[PKT_BURST];
+        unsigned n = netdev_afpacket_class.rx_burst(dev, pk, PKT_BURST);
+        for (unsigned i = 0; i < n; i++) {
+            if (pk[i]->len == len && memcmp(pk[i]->data, want, len) == 0)
+                hit = true;
+            pkt_free(pk[i]);
+        }
+    }
+    return hit;
+}
+
+static void test_afp_open_reports_interface(void **state)
+{
+    NEED_NS();
+    struct ifreq ifr = {0};
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    strcpy(ifr.ifr_name, ifa);
+    assert_int_equal(ioctl(s, SIOCGIFHWADDR, &ifr), 0);
+    assert_memory_equal(ifr.ifr_hwaddr.sa_data, dev->mac, 6);
+    assert_int_equal(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
+    assert_true(ifr.ifr_flags & IFF_UP);
+    close(s);
+    /* PACKET_MR_PROMISC raises the promiscuity count, not IFF_PROMISC. */
+    assert_int_equal(sh("ip -d link show %s | grep -q 'promiscuity 1'", ifa), 0);
+    assert_string_equal(dev->name, ifa);
+    assert_int_equal(dev->mtu, 1500);
+    assert_true(dev->wait_fd >= 0);
+    assert_true(dev->curr & NETDEV_F_10GB_FD); /* veth says 10 Gb/s */
+}
+
+static void test_afp_open_missing_interface(void **state)
+{
+    NEED_NS();
+    struct netdev *d = NULL;
+    assert_int_equal(netdev_afpacket_class.open("sltnosuchif", pool, &d), -ENODEV);
+    assert_int_equal(netdev_afpacket_class.open("", pool, &d), -ENODEV);
+    assert_null(d);
+}
+
+static void test_afp_rx_frame_from_peer(void **state)
+{
+    NEED_NS();
+    uint8_t f[1600];
+    uint32_t len = test_frame(f, 1500 - 2, 0, false);
+    int s = raw_socket(ifb);
+    assert_int_equal(send(s, f, len, 0), (ssize_t)len);
+    assert_true(rx_expect(f, len, 1000));
+    assert_true(dev->stats.rx_packets >= 1);
+    assert_true(dev->stats.rx_bytes >= len);
+    close(s);
+}
+
+static void test_afp_rx_vlan_tag_survives(void **state)
+{
+    NEED_NS();
+    uint8_t f[200];
+    uint32_t len = test_frame(f, 60, 0xa00b, true); /* PCP 5, VID 11 */
+    int s = raw_socket(ifb);
+    assert_int_equal(send(s, f, len, 0), (ssize_t)len);
+    assert_true(rx_expect(f, len, 1000));
+    close(s);
+}
+
+static void test_afp_tx_frame_to_peer(void **state)
+{
+    NEED_NS();
+    int s = raw_socket(ifb);
+    uint8_t want[200];
+    struct pkt *p[2];
+    uint32_t len = test_frame(want, 80, 0, false);
+    for (int i = 0; i < 2; i++)
+        memcpy(pkt_put(p[i] = pkt_alloc(pool), len), want, len);
+    unsigned sent = netdev_afpacket_class.tx_burst(dev, p, 2);
+    assert_int_equal(sent, 2);
+    assert_int_equal(dev->stats.tx_packets, 2);
+    assert_int_equal(dev->stats.tx_bytes, 2 * len);
+    int seen = 0;
+    for (int i = 0; i < 100 && seen < 2; i++) {
+        uint8_t buf[2048];
+        struct pollfd pfd = {.fd = s, .events = POLLIN};
+        poll(&pfd, 1, 10);
+        ssize_t r;
+        while ((r = recv(s, buf, sizeof buf, 0)) > 0)
+            seen += r == (ssize_t)len && memcmp(buf, want, len) == 0;
+    }
+    assert_int_equal(seen, 2);
+    /* PACKET_IGNORE_OUTGOING: our own TX never comes back on RX. */
+    assert_false(rx_expect(want, len, 50));
+    close(s);
+}
+
+static void test_afp_poll_link_follows_carrier(void **state)
+{
+    NEED_NS();
+    for (int i = 0; i < 100 && !dev->link_up; i++) { /* carrier may lag */
+        netdev_afpacket_class.poll_link(dev);
+        usleep(10000);
+    }
+    assert_true(dev->link_up);
+    assert_int_equal(sh("ip link set %s down", ifb), 0);
+    bool changed = false;
+    for (int i = 0; i < 100 && !changed; i++) {
+        changed = netdev_afpacket_class.poll_link(dev);
+        usleep(10000);
+    }
+    assert_true(changed);
+    assert_false(dev->link_up);
+}
+
+/* ---- TCP through two netdevs ---- */
+
+/* Returns true when an Ethernet/IPv4 TCP or UDP frame has valid IP and L4
+ * checksums (other frames are not checked and count as valid). */
+static bool frame_valid(const uint8_t *f, uint32_t len)
+{
+    uint32_t l3 = len >= 18 && os_get_be16(f + 12) == 0x8100 ? 18 : 14;
+    if (len < l3 + 20 || os_get_be16(f + l3 - 2) != 0x0800)
+        return true;
+    const uint8_t *ip = f + l3;
+    uint32_t ihl = (ip[0] & 0xfu) * 4, tot = os_get_be16(ip + 2);
+    if (tot > len - l3 || ihl < 20 || tot < ihl)
+        return false;
+    if (offload_csum_fold(offload_csum_partial(ip, ihl, 0)) != 0)
+        return false;
+    if (ip[9] != 6 && ip[9] != 17)
+        return true;
+    uint8_t ph[12];
+    memcpy(ph, ip + 12, 8);
+    ph[8] = 0;
+    ph[9] = ip[9];
+    os_put_be16(ph + 10, (uint16_t)(tot - ihl));
+    uint32_t s = offload_csum_partial(ph, 12, 0);
+    return offload_csum_fold(offload_csum_partial(ip + ihl, tot - ihl, s)) == 0;
+}
+
+struct fwd_result {
+    uint64_t frames, oversize, invalid, tagged;
+};
+
+/* Moves one burst from `in` to `out`, checking each frame. */
+static void fwd_burst(struct netdev *in, struct netdev *out, struct fwd_result *r)
+{
+    struct pkt *pk[PKT_BURST];
+    unsigned n = in->cls->rx_burst(in, pk, PKT_BURST);
+    for (unsigned i = 0; i < n; i++) {
+        r->frames++;
+        r->oversize += pk[i]->len > in->mtu + 18u;
+        r->invalid += !frame_valid(pk[i]->data, pk[i]->len);
+        r->tagged += pk[i]->len >= 18 && os_get_be16(pk[i]->data + 12) == 0x8100 &&
+                     (os_get_be16(pk[i]->data + 14) & 0xfff) == 5;
+    }
+    out->cls->tx_burst(out, pk, n);
+}
+
+/* A child that lives in its own namespace: signals `ready`, waits for `go`
+ * (by then the parent has moved `ifname` in), configures it (with the
+ * address on VLAN 5 when `vlan`) and runs fn. */
+static pid_t spawn_in_netns(const char *ifname, const char *addr, bool vlan,
+                            int (*fn)(int), int arg)
+{
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(30);
+        char c = 0;
+        if (unshare(CLONE_NEWNET) != 0 || write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+            _exit(2);
+        char l3if[IFNAMSIZ + 4];
+        snprintf(l3if, sizeof l3if, vlan ? "%s.5" : "%s", ifname);
+        if (sh("ip link set lo up && ip link set %s up", ifname) != 0 ||
+            (vlan && sh("ip link add link %s name %s type vlan id 5", ifname, l3if) != 0) ||
+            sh("ip addr add %s/24 dev %s && ip link set %s up", addr, l3if, l3if) != 0)
+            _exit(3);
+        _exit(fn(arg));
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(sh("ip link set %s netns %d", ifname, (int)pid), 0);
+    assert_int_equal(write(go[1], &c, 1), 1);
+    close(ready[0]), close(ready[1]), close(go[0]), close(go[1]);
+    return pid;
+}
+
+/* Server: accepts one connection, reads to EOF, writes the byte count to
+ * fd `res`.  Returns the exit status. */
+static int tcp_server(int res)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(5001)};
+    if (bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 1) != 0)
+        return 4;
+    int c = accept(l, NULL, NULL);
+    uint64_t total = 0;
+    static char buf[65536];
+    ssize_t r;
+    while (c >= 0 && (r = read(c, buf, sizeof buf)) > 0)
+        total += (uint64_t)r;
+    return write(res, &total, sizeof total) == sizeof total ? 0 : 5;
+}
+
+/* Client: connects to 10.77.0.2:5001 (retrying while the server starts)
+ * and sends TCP_BYTES.  Returns the exit status. */
+static int tcp_client(int unused)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(5001)};
+    inet_pton(AF_INET, "10.77.0.2", &a.sin_addr);
+    int s = -1;
+    for (int i = 0; i < 100; i++) {
+        s = socket(AF_INET, SOCK_STREAM, 0);
+        if (connect(s, (struct sockaddr *)&a, sizeof a) == 0)
+            break;
+        close(s);
+        s = -1;
+        usleep(50000);
+    }
+    if (s < 0)
+        return 6;
+    static char buf[65536];
+    memset(buf, 'z', sizeof buf);
+    for (uint32_t sent = 0; sent < TCP_BYTES;) {
+        ssize_t r = write(s, buf, sizeof buf);
+        if (r <= 0)
+            return 7;
+        sent += (uint32_t)r;
+    }
+    close(s);
+    return 0;
+}
+
+/* Forwards a TCP_BYTES transfer between two namespaces through two
+ * netdevs, checking every frame; over VLAN 5 when `vlan`. */
+static void run_tcp_through_netdevs(bool vlan)
+{
+    char a0[IFNAMSIZ], a1[IFNAMSIZ], b0[IFNAMSIZ], b1[IFNAMSIZ];
+    int pid = (int)getpid();
+    snprintf(a0, sizeof a0, "slt%dc0", pid), snprintf(a1, sizeof a1, "slt%dc1", pid);
+    snprintf(b0, sizeof b0, "slt%dd0", pid), snprintf(b1, sizeof b1, "slt%dd1", pid);
+    assert_int_equal(sh("ip link add %s type veth peer name %s && "
+                        "ip link add %s type veth peer name %s", a0, a1, b0, b1), 0);
+    struct netdev *da = NULL, *db = NULL;
+    assert_int_equal(netdev_afpacket_class.open(a1, pool, &da), 0);
+    assert_int_equal(netdev_afpacket_class.open(b1, pool, &db), 0);
+    int res[2];
+    assert_int_equal(pipe(res), 0);
+    pid_t srv = spawn_in_netns(b0, "10.77.0.2", vlan, tcp_server, res[1]);
+    pid_t cli = spawn_in_netns(a0, "10.77.0.1", vlan, tcp_client, 0);
+    struct fwd_result r = {0};
+    uint64_t got = 0, end = os_clock_ns() + 20 * OS_NS_PER_SEC;
+    bool done = false;
+    while (!done && os_clock_ns() < end) {
+        struct pollfd pfd[3] = {{.fd = da->wait_fd, .events = POLLIN},
+                                {.fd = db->wait_fd, .events = POLLIN},
+                                {.fd = res[0], .events = POLLIN}};
+        poll(pfd, 3, 1);
+        fwd_burst(da, db, &r);
+        fwd_burst(db, da, &r);
+        if (pfd[2].revents & POLLIN)
+            done = read(res[0], &got, sizeof got) == sizeof got;
+    }
+    int st_cli = -1, st_srv = -1;
+    if (!done) {
+        kill(cli, SIGKILL);
+        kill(srv, SIGKILL);
+    }
+    waitpid(cli, &st_cli, 0);
+    waitpid(srv, &st_srv, 0);
+    close(res[0]), close(res[1]);
+    const struct offload_stats *oa = netdev_afpacket_offload_stats(da);
+    const struct offload_stats *ob = netdev_afpacket_offload_stats(db);
+    print_message("tcp%s: %lu frames (%lu tagged), client side %lu GSO -> %lu segs, %lu csum; "
+                  "server side %lu csum; rx_dropped %lu/%lu\n",
+                  vlan ? "/vlan" : "", (unsigned long)r.frames, (unsigned long)r.tagged,
+                  (unsigned long)oa->gso_frames,
+                  (unsigned long)oa->gso_segments, (unsigned long)oa->csum_completed,
+                  (unsigned long)ob->csum_completed, (unsigned long)da->stats.rx_dropped,
+                  (unsigned long)db->stats.rx_dropped);
+    uint64_t offloaded = oa->gso_frames + oa->csum_completed;
+    netdev_afpacket_class.close(da);
+    netdev_afpacket_class.close(db);
+    sh("ip link del %s 2>/dev/null; ip link del %s 2>/dev/null", a1, b1);
+    assert_true(done);
+    assert_int_equal(got, TCP_BYTES);
+    assert_true(WIFEXITED(st_cli) && WEXITSTATUS(st_cli) == 0);
+    assert_int_equal(r.oversize, 0);
+    assert_int_equal(r.invalid, 0);
+    assert_true(offloaded > 0); /* the kernel really handed us offloaded frames */
+    if (vlan)
+        assert_true(r.tagged * 2 > r.frames); /* tags re-inserted (ARP etc. aside) */
+    else
+        assert_int_equal(r.tagged, 0);
+}
+
+static void test_afp_tcp_offloads_give_valid_frames(void **state)
+{
+    NEED_NS();
+    run_tcp_through_netdevs(false);
+}
+
+static void test_afp_tcp_over_vlan_keeps_tags(void **state)
+{
+    NEED_NS();
+    if (sh("ip link add link %s name %s.5 type vlan id 5 2>/dev/null", ifb, ifb) != 0) {
+        print_message("kernel without 802.1Q devices: skipped\n");
+        skip();
+    }
+    sh("ip link del %s.5", ifb);
+    run_tcp_through_netdevs(true);
+}
+
+int main(void)
+{
+    snprintf(ifa, sizeof ifa, "slt%da", (int)getpid());
+    snprintf(ifb, sizeof ifb, "slt%db", (int)getpid());
+    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0) {
+        have_ns = true;
+        sh("ip link set lo up");
+    } else {
+        fprintf(stderr, "test_netdev_afpacket: needs root (unshare CLONE_NEWNET): skipping\n");
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_afp_open_reports_interface, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_open_missing_interface, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_rx_frame_from_peer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_rx_vlan_tag_survives, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_frame_to_peer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_poll_link_follows_carrier, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tcp_offloads_give_valid_frames, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tcp_over_vlan_keeps_tags, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
