@@ -63,7 +63,8 @@ static void set_nw(uint32_t *wildcards, uint32_t *field, unsigned shift, uint32_
 {
     if (plen > 32)
         plen = 32;
-    *wildcards = (*wildcards & ~mask_bits) | ((uint32_t)(32 - plen) << shift);
+    /* Fully wildcarded is stored as the whole mask, as in OFPFW_ALL. */
+    *wildcards = (*wildcards & ~mask_bits) | (plen ? (uint32_t)(32 - plen) << shift : mask_bits);
     *field = addr & ofp_prefix_mask(plen);
 }
 

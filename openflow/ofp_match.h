@@ -54,7 +54,9 @@ unsigned ofp_match_nw_src_plen(const struct of_match *m);
 unsigned ofp_match_nw_dst_plen(const struct of_match *m);
 
 /* Match nw_src / nw_dst against addr/plen (plen 0..32; larger is clamped to
- * 32).  Bits outside the prefix are cleared; plen 0 wildcards the field. */
+ * 32).  Bits outside the prefix are cleared; plen 0 wildcards the field,
+ * stored as the whole OFPFW_NW_*_MASK (63 wildcarded bits, as OFPFW_ALL has
+ * it) so that equal matches compare equal with memcmp. */
 void ofp_match_set_nw_src(struct of_match *m, uint32_t addr, unsigned plen);
 void ofp_match_set_nw_dst(struct of_match *m, uint32_t addr, unsigned plen);
 
@@ -64,9 +66,9 @@ void ofp_match_set_nw_dst(struct of_match *m, uint32_t addr, unsigned plen);
 uint32_t ofp_match_unmet_prereqs(const struct of_match *m);
 
 /* Brings `m` into normal form: wildcards fields with unmet prerequisites,
- * zeroes wildcarded fields and host bits, canonicalises nw wildcard counts
- * above 32 to 32.  Returns the OFPFW_* bits it had to add (0 = already had
- * every prerequisite). */
+ * zeroes wildcarded fields and host bits, stores a wildcarded nw_src/nw_dst
+ * as the whole mask (any count >= 32 becomes 63).  Returns the OFPFW_* bits
+ * it had to add (0 = every prerequisite was met). */
 uint32_t ofp_match_normalize(struct of_match *m);
 
 /* Protocol shorthands as ovs-ofctl spells them ("ip", "tcp", "arp", ...). */

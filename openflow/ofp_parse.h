@@ -20,7 +20,8 @@
  * Match fields (OpenFlow 1.0): in_port, dl_vlan (0..4095, 0xffff = untagged),
  * dl_vlan_pcp, dl_src, dl_dst, dl_type, nw_src, nw_dst (a.b.c.d, /N or a CIDR
  * /m.m.m.m mask), nw_proto, nw_tos (ToS byte, low two bits zero), tp_src,
- * tp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa; aliases eth_src,
+ * tp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa, vlan_tci=0x0000 (what
+ * ofp_print writes for dl_vlan=0xffff; no other value); aliases eth_src,
  * eth_dst, eth_type, ip_src, ip_dst, ip_proto; shorthands ip icmp tcp udp
  * sctp arp rarp ipv6 mpls mplsm.
  * Flow keywords: priority (not in non-strict del-flows), idle_timeout,

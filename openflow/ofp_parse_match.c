@@ -9,7 +9,7 @@
 #include <string.h>
 
 enum field_kind {
-    K_PORT, K_VLAN, K_PCP, K_MAC, K_TYPE, K_IP, K_U8, K_TOS, K_U16,
+    K_PORT, K_VLAN, K_TCI, K_PCP, K_MAC, K_TYPE, K_IP, K_U8, K_TOS, K_U16,
 };
 
 struct field {
@@ -21,6 +21,7 @@ struct field {
 static const struct field fields[] = {
     { "in_port", K_PORT, 0 },
     { "dl_vlan", K_VLAN, 1 },
+    { "vlan_tci", K_TCI, 1 },     /* only 0x0000 = untagged, as ofp_print writes it */
     { "dl_vlan_pcp", K_PCP, 20 },
     { "dl_src", K_MAC, 2 },       { "eth_src", K_MAC, 2 },
     { "dl_dst", K_MAC, 3 },       { "eth_dst", K_MAC, 3 },
@@ -97,6 +98,12 @@ static int parse_int_field(const struct field *f, const struct ofp_kv *kv, struc
             return ofp_perr(e, "%s: '%.*s' is not a VLAN ID (0 to 4095, or 0xffff for "
                             "untagged)", f->name, V(kv));
         m->dl_vlan = (uint16_t)x;
+        return 0;
+    case K_TCI:
+        if (ofp_parse_uint(kv->val, 0, 0, &x))
+            return ofp_perr(e, "%s: '%.*s': OpenFlow 1.0 can only express vlan_tci=0x0000 "
+                            "(untagged); use dl_vlan and dl_vlan_pcp", f->name, V(kv));
+        m->dl_vlan = OFP_VLAN_NONE;
         return 0;
     case K_PCP:
         if (ofp_parse_uint(kv->val, 0, 7, &x))

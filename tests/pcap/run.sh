@@ -12,7 +12,8 @@
 # A case fails when sluice exits non-zero, times out, prints a sanitizer
 # report, or any port's output differs.  Prints "ok NAME" or "FAIL NAME"
 # with the first mismatch, then one line "pcap: N passed, M failed".
-# Exit status 0 only when every case passed.
+# Exit status 0 only when every case passed.  Cases run $JOBS at a time
+# (default: the number of CPUs); the report is printed in case order.
 set -u
 build=${1:?usage: run.sh BUILD_DIR [CASE...]}
 shift
@@ -24,6 +25,7 @@ py=/usr/bin/python3
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 CASE_TIMEOUT=${CASE_TIMEOUT:-20}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-pcap.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -35,16 +37,15 @@ else
     for d in "$here"/cases/*/; do cases+=("$(basename "$d")"); done
 fi
 
-passed=0 failed=0 failed_names=()
-
 fail() { # name, reason, [log]
     echo "FAIL $1: $2"
     [ -n "${3:-}" ] && [ -s "$3" ] && tail -25 "$3" | sed 's/^/  | /'
-    failed=$((failed + 1)); failed_names+=("$1")
 }
 
+# Runs one case; prints its report and leaves "ok" or "FAIL" in $tmp/NAME.status.
 run_case() { # name
     local name=$1 dir=$here/cases/$1 out=$tmp/$1 n port in args=() rc
+    echo FAIL >"$tmp/$name.status"
     if [ ! -f "$dir/flows.txt" ]; then fail "$name" "no such case"; return; fi
     if [ ! -x "$sluice" ]; then fail "$name" "no executable $sluice"; return; fi
     mkdir -p "$out"
@@ -72,12 +73,28 @@ run_case() { # name
         cat "$out/diff"
     else
         echo "ok $name"
-        passed=$((passed + 1))
+        echo ok >"$tmp/$name.status"
     fi
     rm -rf "$out"
 }
 
-for c in "${cases[@]}"; do run_case "$c"; done
+running=0
+for c in "${cases[@]}"; do
+    if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+    run_case "$c" >"$tmp/$c.report" 2>&1 &
+    running=$((running + 1))
+done
+wait
+
+passed=0 failed=0 failed_names=()
+for c in "${cases[@]}"; do
+    cat "$tmp/$c.report"
+    if [ "$(cat "$tmp/$c.status" 2>/dev/null)" = ok ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); failed_names+=("$c")
+    fi
+done
 
 [ $failed -gt 0 ] && echo "failed: ${failed_names[*]}"
 echo "pcap: $passed passed, $failed failed"
