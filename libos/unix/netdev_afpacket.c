@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "libos/unix/netdev_unix.h"
+#include "libos/unix/linux_if.h"
 #include "libos/unix/offload.h"
 #include "os/byteorder.h"
 #include "os/clock.h"
@@ -77,37 +78,6 @@ struct afp {
     uint16_t gso_tpid, gso_tci;
 };
 
-/* Runs one SIOC* ioctl on interface `name`.  Returns 0 or a negative errno. */
-static int afp_ifreq(unsigned long req, const char *name, struct ifreq *ifr)
-{
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return -errno;
-    strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
-    int rc = ioctl(s, req, ifr) < 0 ? -errno : 0;
-    close(s);
-    return rc;
-}
-
-/* Returns the interface flags of `name`, or a negative errno. */
-static int afp_get_flags(const char *name)
-{
-    struct ifreq ifr = {0};
-    int rc = afp_ifreq(SIOCGIFFLAGS, name, &ifr);
-    return rc < 0 ? rc : (ifr.ifr_flags & 0xffff);
-}
-
-/* Sets or clears IFF_UP.  Returns 0 or a negative errno. */
-static int afp_set_flags_up(const char *name, bool up)
-{
-    int flags = afp_get_flags(name);
-    if (flags < 0)
-        return flags;
-    struct ifreq ifr = {0};
-    ifr.ifr_flags = (short)(up ? flags | IFF_UP : flags & ~IFF_UP);
-    return afp_ifreq(SIOCSIFFLAGS, name, &ifr);
-}
-
 /* Returns the NETDEV_F_* bits for the current speed/duplex/port, 0 when
  * the driver does not say. */
 static uint32_t afp_features(const char *name)
@@ -115,7 +85,7 @@ static uint32_t afp_features(const char *name)
     struct ethtool_cmd ec = {.cmd = ETHTOOL_GSET};
     struct ifreq ifr = {0};
     ifr.ifr_data = (void *)&ec;
-    if (afp_ifreq(SIOCETHTOOL, name, &ifr) < 0)
+    if (linux_if_ioctl(SIOCETHTOOL, name, &ifr) < 0)
         return 0;
     bool full = ec.duplex == DUPLEX_FULL;
     uint32_t f = 0;
@@ -201,17 +171,17 @@ static int afp_socket(struct afp *a, int ifindex, const char **what)
 static int afp_read_if(struct netdev *dev, const char *name)
 {
     struct ifreq ifr = {0};
-    int rc = afp_ifreq(SIOCGIFHWADDR, name, &ifr);
+    int rc = linux_if_ioctl(SIOCGIFHWADDR, name, &ifr);
     if (rc < 0)
         return rc;
     if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
         return -EINVAL;
     memcpy(dev->mac, ifr.ifr_hwaddr.sa_data, 6);
     memset(&ifr, 0, sizeof ifr);
-    if ((rc = afp_ifreq(SIOCGIFMTU, name, &ifr)) < 0)
+    if ((rc = linux_if_ioctl(SIOCGIFMTU, name, &ifr)) < 0)
         return rc;
     dev->mtu = ifr.ifr_mtu > 0 && ifr.ifr_mtu < 65536 ? (uint16_t)ifr.ifr_mtu : 1500;
-    int flags = afp_get_flags(name);
+    int flags = linux_if_get_flags(name);
     dev->link_up = flags >= 0 && (flags & IFF_RUNNING);
     dev->curr = afp_features(name);
     return 0;
@@ -246,7 +216,7 @@ static int afp_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     a->room = room;
     const char *what;
     what = "bring up";
-    int rc = afp_set_flags_up(arg, true); /* before bind: see afp_socket */
+    int rc = linux_if_set_up(arg, true); /* before bind: see afp_socket */
     if (rc == 0)
         rc = afp_socket(a, (int)ifindex, &what);
     if (rc == 0 && (rc = afp_read_if(&a->dev, arg)) < 0)
@@ -496,7 +466,7 @@ static unsigned afp_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 
 static int afp_set_up(struct netdev *dev, bool up)
 {
-    return afp_set_flags_up(dev->name, up);
+    return linux_if_set_up(dev->name, up);
 }
 
 static bool afp_poll_link(struct netdev *dev)
@@ -504,14 +474,9 @@ static bool afp_poll_link(struct netdev *dev)
     struct afp *a = dev->priv;
     afp_read_drops(a);
     struct ifreq ifr = {0};
-    if (afp_ifreq(SIOCGIFMTU, dev->name, &ifr) == 0 && ifr.ifr_mtu > 0 && ifr.ifr_mtu < 65536)
+    if (linux_if_ioctl(SIOCGIFMTU, dev->name, &ifr) == 0 && ifr.ifr_mtu > 0 && ifr.ifr_mtu < 65536)
         dev->mtu = (uint16_t)ifr.ifr_mtu;
-    int flags = afp_get_flags(dev->name);
-    bool up = flags >= 0 && (flags & IFF_RUNNING);
-    if (up == dev->link_up)
-        return false;
-    dev->link_up = up;
-    return true;
+    return linux_if_poll_link(dev);
 }
 
 static void afp_close(struct netdev *dev)

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "libos/unix/netdev_unix.h"
+#include "libos/unix/linux_if.h"
 #include "libos/unix/offload.h"
 #include "os/clock.h"
 #include "os/log.h"
@@ -59,32 +60,6 @@ struct tap {
     bool gso_active;
     uint8_t *bounce;         /* TAP_BOUNCE bytes: readv spill + GSO source */
 };
-
-/* Runs one SIOC* ioctl on interface `name`.  Returns 0 or a negative errno. */
-static int tap_ifreq(unsigned long req, const char *name, struct ifreq *ifr)
-{
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return -errno;
-    strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
-    int rc = ioctl(s, req, ifr) < 0 ? -errno : 0;
-    close(s);
-    return rc;
-}
-
-/* Sets or clears IFF_UP on `name`.  Returns 0 or a negative errno. */
-static int tap_set_flags_up(const char *name, bool up)
-{
-    struct ifreq ifr = {0};
-    int rc = tap_ifreq(SIOCGIFFLAGS, name, &ifr);
-    if (rc < 0)
-        return rc;
-    if (up)
-        ifr.ifr_flags |= IFF_UP;
-    else
-        ifr.ifr_flags &= ~IFF_UP;
-    return tap_ifreq(SIOCSIFFLAGS, name, &ifr);
-}
 
 /* Opens /dev/net/tun and attaches it to tap `name` with vnet headers and
  * offloads.  Returns 0 (t->fd set) or a negative errno. */
@@ -142,10 +117,10 @@ static int tap_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     t->bounce = os_malloc(TAP_BOUNCE);
     int rc = t->bounce ? tap_attach(t, arg) : -ENOMEM;
     const char *what = "attach";
-    if (rc == 0 && (rc = tap_set_flags_up(arg, true)) < 0)
+    if (rc == 0 && (rc = linux_if_set_up(arg, true)) < 0)
         what = "bring up";
     struct ifreq ifr = {0};
-    if (rc == 0 && (rc = tap_ifreq(SIOCGIFMTU, arg, &ifr)) < 0)
+    if (rc == 0 && (rc = linux_if_ioctl(SIOCGIFMTU, arg, &ifr)) < 0)
         what = "read MTU of";
     if (rc < 0) {
         OS_ERR("tap", "cannot %s tap '%s': %s", what, arg, strerror(-rc));
@@ -282,19 +257,7 @@ static unsigned tap_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 
 static int tap_set_up(struct netdev *dev, bool up)
 {
-    return tap_set_flags_up(dev->name, up);
-}
-
-static bool tap_poll_link(struct netdev *dev)
-{
-    struct ifreq ifr = {0};
-    if (tap_ifreq(SIOCGIFFLAGS, dev->name, &ifr) < 0)
-        return false;
-    bool up = (ifr.ifr_flags & IFF_RUNNING) != 0;
-    if (up == dev->link_up)
-        return false;
-    dev->link_up = up;
-    return true;
+    return linux_if_set_up(dev->name, up);
 }
 
 static void tap_close(struct netdev *dev)
@@ -314,6 +277,6 @@ const struct netdev_class netdev_tap_class = {
     .rx_burst = tap_rx_burst,
     .tx_burst = tap_tx_burst,
     .set_up = tap_set_up,
-    .poll_link = tap_poll_link,
+    .poll_link = linux_if_poll_link,
     .close = tap_close,
 };
