@@ -4,7 +4,7 @@
 # and fails, so `make run` / `make test` never half-work on a new machine.
 set -e
 PKGS="build-essential clang llvm libclang-rt-14-dev libcmocka-dev libpcap-dev pkg-config
- python3-scapy openvswitch-common openvswitch-switch tshark tcpreplay iperf3 iproute2
+ python3-scapy openvswitch-common openvswitch-switch tshark tcpreplay iperf3 iproute2 iputils-ping
  libnl-3-dev libnl-route-3-dev libnl-genl-3-dev gnuplot-nox qemu-system-x86
  python3-os-ken netsniff-ng valgrind linux-perf"
 missing=""

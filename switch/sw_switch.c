@@ -24,6 +24,7 @@ struct sw_switch {
     struct netdev *ports[SW_MAX_PORTS]; /* port i+1 */
     unsigned n_ports;
     bool replay;
+    uint64_t replay_now; /* timestamp of the last replayed packet */
     struct sw_stats stats;
 };
 
@@ -160,6 +161,11 @@ static int replay_next_port(struct sw_switch *sw, uint64_t *ts_out)
     return best;
 }
 
+uint64_t sw_switch_replay_now(const struct sw_switch *sw)
+{
+    return sw->replay_now;
+}
+
 uint64_t sw_switch_replay_next_ts(struct sw_switch *sw)
 {
     uint64_t ts;
@@ -200,6 +206,7 @@ bool sw_switch_replay_step(struct sw_switch *sw)
         dp_table_expire(t, ts, on_removed, sw);
     dp_poll_port(sw->dp, (uint16_t)(i + 1), 1, ts);
     housekeeping(sw, ts);
+    sw->replay_now = ts;
     return true;
 }
 

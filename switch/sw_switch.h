@@ -64,6 +64,10 @@ bool sw_switch_is_replay(const struct sw_switch *sw);
  * replay mode, or UINT64_MAX when all inputs are exhausted. */
 uint64_t sw_switch_replay_next_ts(struct sw_switch *sw);
 
+/* Returns the capture timestamp of the last packet replayed (0 before the
+ * first). */
+uint64_t sw_switch_replay_now(const struct sw_switch *sw);
+
 /* Replay mode: processes the next packet in timestamp order.  Returns true
  * when a packet was processed, false when every input is exhausted. */
 bool sw_switch_replay_step(struct sw_switch *sw);

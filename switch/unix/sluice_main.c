@@ -170,8 +170,8 @@ int main(int argc, char **argv)
         if (replay) {
             while (!stop_requested && sw_switch_replay_step(sw))
                 ;
-            uint64_t last = sw_switch_replay_next_ts(sw);
-            now = last == UINT64_MAX ? start : last;
+            if (sw_switch_replay_now(sw))
+                now = sw_switch_replay_now(sw);
         } else {
             rc = run_live(sw, &cfg);
             now = os_clock_ns();
