@@ -96,6 +96,7 @@ check-freestanding: $(call obj,$(PORTABLE_SRC))
 	@mk/check-freestanding.sh $(BUILD) $(PORTABLE_DIRS)
 
 test: deps
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=asan unit all check-freestanding
 	@tests/run-all.sh $(BUILDROOT)/$(TARGET)-asan
 
