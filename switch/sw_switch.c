@@ -15,6 +15,8 @@
 #include "os/mem.h"
 #include "os/netdev.h"
 #include "os/pkt.h"
+#include "sw_agent.h"
+#include "sw_connmgr.h"
 #include "sw_flowconv.h"
 
 struct sw_switch {
@@ -23,6 +25,10 @@ struct sw_switch {
     struct dp *dp;
     struct netdev *ports[SW_MAX_PORTS]; /* port i+1 */
     unsigned n_ports;
+    struct sw_connmgr *mgr;
+    struct sw_agent *agent;
+    uint64_t dpid;
+    bool had_controller;  /* an active controller was connected last step */
     bool replay;
     uint64_t replay_now; /* timestamp of the last replayed packet */
     struct sw_stats stats;
@@ -32,6 +38,49 @@ static bool port_exists(uint16_t port_no, void *arg)
 {
     const struct sw_switch *sw = arg;
     return port_no >= 1 && port_no <= sw->n_ports;
+}
+
+/* Returns the datapath id: --dpid, or the first port's MAC. */
+static uint64_t pick_dpid(const struct sw_switch *sw)
+{
+    if (sw->cfg.dpid || sw->n_ports == 0)
+        return sw->cfg.dpid;
+    uint64_t id = 0;
+    for (int i = 0; i < 6; i++)
+        id = id << 8 | sw->ports[0]->mac[i];
+    return id;
+}
+
+/* Creates the OpenFlow agent and its connections (--controller,
+ * --listen).  Returns 0 or a negative errno with the reason in err. */
+static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
+{
+    sw->dpid = pick_dpid(sw);
+    struct sw_connmgr_config mc = { .tx_max_bytes = 32u << 20 };
+    sw->agent = sw_agent_create(sw->dp, sw->pool, sw->dpid);
+    struct sw_connmgr_cbs cbs = { sw_agent_on_connect, sw_agent_on_message,
+                                  sw_agent_on_disconnect, sw->agent };
+    sw->mgr = sw->agent ? sw_connmgr_create(&mc, &cbs) : NULL;
+    if (!sw->mgr) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    sw_agent_set_connmgr(sw->agent, sw->mgr);
+    for (unsigned i = 0; i < sw->cfg.n_controllers; i++) {
+        int rc = sw_connmgr_add_target(sw->mgr, sw->cfg.controllers[i]);
+        if (rc) {
+            snprintf(err, errlen, "--controller %s: invalid (%d)", sw->cfg.controllers[i], rc);
+            return rc;
+        }
+    }
+    for (unsigned i = 0; i < sw->cfg.n_listens; i++) {
+        int rc = sw_connmgr_add_listener(sw->mgr, sw->cfg.listens[i]);
+        if (rc < 0) {
+            snprintf(err, errlen, "--listen %s: cannot listen (%d)", sw->cfg.listens[i], rc);
+            return rc;
+        }
+    }
+    return 0;
 }
 
 int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *err,
@@ -77,6 +126,11 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
     }
     if (cfg->fail_mode == SW_FAIL_STANDALONE)
         dp_set_miss_mode(sw->dp, DP_MISS_NORMAL);
+    int rc = create_channel(sw, err, errlen);
+    if (rc) {
+        sw_switch_destroy(sw);
+        return rc;
+    }
     *out = sw;
     return 0;
 }
@@ -85,6 +139,8 @@ void sw_switch_destroy(struct sw_switch *sw)
 {
     if (!sw)
         return;
+    sw_connmgr_destroy(sw->mgr);
+    sw_agent_destroy(sw->agent);
     if (sw->dp)
         dp_destroy(sw->dp);
     for (unsigned i = 0; i < sw->n_ports; i++)
@@ -173,26 +229,31 @@ uint64_t sw_switch_replay_next_ts(struct sw_switch *sw)
     return ts;
 }
 
-static void on_removed(const struct dp_flow *flow, enum dp_removed_reason why,
-                       uint64_t now_ns, void *arg)
+/* Follows the controller connection for the fail modes: standalone
+ * switches misses by NORMAL while no controller is connected; emergency
+ * flows take over when the connection to a controller is lost.  Returns
+ * nothing. */
+static void track_controller(struct sw_switch *sw)
 {
-    struct sw_switch *sw = arg;
-    sw->stats.expired++;
+    bool has = sw_connmgr_has_controller(sw->mgr);
+    if (has == sw->had_controller)
+        return;
+    sw->had_controller = has;
+    if (sw->cfg.fail_mode == SW_FAIL_STANDALONE)
+        dp_set_miss_mode(sw->dp, has ? DP_MISS_UPCALL : DP_MISS_NORMAL);
+    struct dp_table_stats ts;
+    dp_table_get_stats(dp_table(sw->dp), &ts);
+    dp_table_set_emergency(dp_table(sw->dp), !has && ts.n_emerg > 0);
+    OS_INFO("switch", "controller %s", has ? "connected" : "lost");
 }
 
-/* Runs timeouts due at now_ns and drains the upcall queue.  Returns nothing. */
+/* Runs the channel and the agent at now_ns.  Returns nothing. */
 static void housekeeping(struct sw_switch *sw, uint64_t now_ns)
 {
-    struct dp_table *t = dp_table(sw->dp);
-    if (dp_table_next_expiry(t) <= now_ns)
-        dp_table_expire(t, now_ns, on_removed, sw);
-    struct dp_upcall up[PKT_BURST];
-    unsigned n;
-    while ((n = dp_upcall_pop(sw->dp, up, PKT_BURST)) > 0) {
-        for (unsigned i = 0; i < n; i++)
-            pkt_free(up[i].pkt);
-        sw->stats.misses_dropped += n;
-    }
+    if (sw_connmgr_due(sw->mgr, now_ns))
+        sw_connmgr_run(sw->mgr, now_ns);
+    track_controller(sw);
+    sw_agent_run(sw->agent, now_ns);
 }
 
 bool sw_switch_replay_step(struct sw_switch *sw)
@@ -201,9 +262,7 @@ bool sw_switch_replay_step(struct sw_switch *sw)
     int i = replay_next_port(sw, &ts);
     if (i < 0)
         return false;
-    struct dp_table *t = dp_table(sw->dp);
-    if (dp_table_next_expiry(t) <= ts)
-        dp_table_expire(t, ts, on_removed, sw);
+    sw_agent_run(sw->agent, ts); /* timeouts due before this packet */
     dp_poll_port(sw->dp, (uint16_t)(i + 1), 1, ts);
     housekeeping(sw, ts);
     sw->replay_now = ts;
@@ -219,7 +278,14 @@ unsigned sw_switch_step(struct sw_switch *sw, uint64_t now_ns)
 
 uint64_t sw_switch_next_timeout(const struct sw_switch *sw)
 {
-    return dp_table_next_expiry(dp_table(sw->dp));
+    uint64_t a = sw_agent_next_deadline(sw->agent);
+    uint64_t m = sw_connmgr_next_deadline(sw->mgr);
+    return a < m ? a : m;
+}
+
+int sw_switch_attach_poll(struct sw_switch *sw, struct os_poll *poll)
+{
+    return sw_connmgr_attach_poll(sw->mgr, poll);
 }
 
 void sw_switch_for_each_wait_fd(const struct sw_switch *sw, void (*fn)(int fd, void *arg),
@@ -288,9 +354,9 @@ void sw_switch_report_flows(const struct sw_switch *sw, uint64_t now_ns, sw_emit
     dp_table_get_stats(dp_table(sw->dp), &ts);
     snprintf(line, sizeof line,
              "table: active=%u lookups=%" PRIu64 " matched=%" PRIu64 " masks=%u"
-             " | misses dropped=%" PRIu64 " expired=%" PRIu64,
-             ts.active, ts.lookups, ts.matched, ts.n_masks, sw->stats.misses_dropped,
-             sw->stats.expired);
+             " | packet_in=%" PRIu64 " misses dropped=%" PRIu64 " OpenFlow msgs=%" PRIu64,
+             ts.active, ts.lookups, ts.matched, ts.n_masks, sw_agent_stats(sw->agent)->packet_ins,
+             sw_agent_stats(sw->agent)->misses_dropped, sw_agent_stats(sw->agent)->rx_msgs);
     emit(line, arg);
 }
 

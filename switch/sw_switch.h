@@ -14,9 +14,12 @@
  *    sets the switch's clock to that timestamp, expires flows, and processes
  *    it completely, so timeouts and outputs are deterministic.
  *
- * Table misses go to the datapath's upcall queue; until an OpenFlow agent
- * consumes them (fail-mode secure without a controller) they are counted
- * and dropped.
+ * The switch also owns its OpenFlow side: the connection manager
+ * (--controller, --listen) and the agent (sw_agent.h), which turns table
+ * misses into packet_in, or counts and drops them when nobody is connected
+ * (fail-mode secure).  In fail-mode standalone misses are switched by
+ * NORMAL while no controller is connected; emergency flows take over when
+ * the connection to a controller is lost.
  *
  * Ownership: the switch owns its ports, datapath and pool.  Single-threaded.
  */
@@ -33,9 +36,7 @@ struct sw_switch;
 
 /* Counters of the switch itself (the datapath and ports keep their own). */
 struct sw_stats {
-    uint64_t misses_dropped; /* table misses dropped for want of a controller */
     uint64_t flows_loaded;   /* flows added from --flows */
-    uint64_t expired;        /* flows removed by a timeout */
 };
 
 /* Line sink for reports: called once per line, without newline. */
@@ -78,6 +79,11 @@ unsigned sw_switch_step(struct sw_switch *sw, uint64_t now_ns);
 
 /* Returns the time (ns) of the next flow timeout, or UINT64_MAX. */
 uint64_t sw_switch_next_timeout(const struct sw_switch *sw);
+
+/* Registers the OpenFlow connections' handles with an event loop, so that
+ * os_poll_run wakes for controller traffic.  Returns 0 or a negative errno. */
+struct os_poll;
+int sw_switch_attach_poll(struct sw_switch *sw, struct os_poll *poll);
 
 /* Calls `fn(fd, arg)` for every port that has a wait fd (unix main loop).
  * Returns nothing. */

@@ -121,6 +121,14 @@ static int afp_setopt(int fd, int opt, int val)
 
 /* Creates the socket, the RX ring and binds to `ifindex`.  Returns 0 or a
  * negative errno; *what names the step that failed. */
+/* Reads and so clears a socket's pending error.  Returns nothing. */
+static void afp_clear_error(int fd)
+{
+    int soerr;
+    socklen_t sl = sizeof soerr;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+}
+
 static int afp_socket(struct afp *a, int ifindex, const char **what)
 {
     *what = "create AF_PACKET socket on";
@@ -160,9 +168,7 @@ static int afp_socket(struct afp *a, int ifindex, const char **what)
         return -errno;
     /* Binding to an interface that was down leaves ENETDOWN pending, which
      * the first sendmmsg would report: clear it. */
-    int soerr;
-    socklen_t sl = sizeof soerr;
-    getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+    afp_clear_error(a->fd);
     return 0;
 }
 
@@ -433,8 +439,15 @@ static unsigned afp_send_chunk(struct afp *a, struct pkt **pkts, unsigned cnt)
         msgs[i].msg_hdr.msg_iovlen = 2;
     }
     unsigned i = 0, sent = 0;
+    bool retried = false;
     while (i < cnt) {
         int r = sendmmsg(a->fd, msgs + i, cnt - i, MSG_DONTWAIT);
+        if (r < 0 && errno == ENETDOWN && !retried && (linux_if_get_flags(a->dev.name) & IFF_UP)) {
+            /* A stale error from an earlier down/up of the interface. */
+            afp_clear_error(a->fd);
+            retried = true;
+            continue;
+        }
         if (r > 0) {
             for (unsigned j = i; j < i + (unsigned)r; j++)
                 st->tx_bytes += pkts[j]->len;
@@ -466,7 +479,11 @@ static unsigned afp_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 
 static int afp_set_up(struct netdev *dev, bool up)
 {
-    return linux_if_set_up(dev->name, up);
+    struct afp *a = dev->priv;
+    int rc = linux_if_set_up(dev->name, up);
+    if (rc == 0 && up)
+        afp_clear_error(a->fd); /* the down transition left ENETDOWN pending */
+    return rc;
 }
 
 static bool afp_poll_link(struct netdev *dev)

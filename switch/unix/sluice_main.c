@@ -78,15 +78,16 @@ static void watch_fd(int fd, void *arg)
     os_poll_add_fd(arg, fd, OS_POLL_IN, noop_fd, NULL);
 }
 
-/* The live loop: returns when a signal asks it to stop.  Returns 0. */
-static int run_live(struct sw_switch *sw, const struct sw_config *cfg)
+/* The live loop on event loop `poll` (which must outlive the switch: the
+ * switch's connections stay registered with it until sw_switch_destroy).
+ * Returns 0 when a signal asks it to stop, 1 on failure. */
+static int run_live(struct sw_switch *sw, const struct sw_config *cfg, struct os_poll *poll)
 {
-    struct os_poll *poll = os_poll_create();
-    if (!poll) {
-        fprintf(stderr, "sluice: cannot create the event loop\n");
+    sw_switch_for_each_wait_fd(sw, watch_fd, poll);
+    if (sw_switch_attach_poll(sw, poll)) {
+        fprintf(stderr, "sluice: cannot watch the OpenFlow connections\n");
         return 1;
     }
-    sw_switch_for_each_wait_fd(sw, watch_fd, poll);
     uint64_t interval = (uint64_t)cfg->stats_interval_ms * OS_NS_PER_MS;
     uint64_t next_stats = interval ? os_clock_ns() + interval : UINT64_MAX;
     unsigned idle = 0;
@@ -109,7 +110,6 @@ static int run_live(struct sw_switch *sw, const struct sw_config *cfg)
             next_stats = now + interval;
         }
     }
-    os_poll_destroy(poll);
     return 0;
 }
 
@@ -132,9 +132,9 @@ int main(int argc, char **argv)
         return 0;
     }
     os_log_set_level(cfg.log_level);
-    if (cfg.n_controllers || cfg.n_listens || cfg.apps)
-        fprintf(stderr, "sluice: --controller/--listen/--app are not available in this "
-                        "build yet; running with the local flow table only\n");
+    if (cfg.apps)
+        fprintf(stderr, "sluice: --app (the embedded controller) is not available in this "
+                        "build yet; ignored\n");
 
     struct sw_switch *sw;
     if (sw_switch_create(&cfg, &sw, err, sizeof err)) {
@@ -147,6 +147,7 @@ int main(int argc, char **argv)
         start = 0;
 
     int rc = 0;
+    struct os_poll *poll = NULL;
     if (cfg.flows_file) {
         char *text = read_file(cfg.flows_file);
         if (!text) {
@@ -173,12 +174,16 @@ int main(int argc, char **argv)
             if (sw_switch_replay_now(sw))
                 now = sw_switch_replay_now(sw);
         } else {
-            rc = run_live(sw, &cfg);
+            poll = os_poll_create();
+            rc = poll ? run_live(sw, &cfg, poll) : 1;
+            if (!poll)
+                fprintf(stderr, "sluice: cannot create the event loop\n");
             now = os_clock_ns();
         }
         sw_switch_report_ports(sw, emit_stdout, NULL);
         sw_switch_report_flows(sw, now, emit_stdout, NULL);
     }
     sw_switch_destroy(sw);
+    os_poll_destroy(poll);
     return rc;
 }
