@@ -234,7 +234,9 @@ static int decode_body(const uint8_t *buf, size_t len, struct ofp_msg *m,
         return decode_empty(buf, len, m, err);
     case OFPT_ERROR:
         return decode_error(buf, len, m, err);
-    case OFPT_VENDOR:
+    case OFPT_VENDOR: /* a vendor id is required before we can refuse it */
+        if (len < sizeof(struct ofp_vendor_header))
+            return ofp_fail(err, OFPET_BAD_REQUEST, OFPBRC_BAD_LEN);
         return ofp_fail(err, OFPET_BAD_REQUEST, OFPBRC_BAD_VENDOR);
     case OFPT_FEATURES_REPLY:
         return decode_features(buf, len, m, err);

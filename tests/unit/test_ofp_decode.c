@@ -118,6 +118,11 @@ static void test_vendor_message_is_bad_vendor(void **state)
     expect_err(len, OFPET_BAD_REQUEST, OFPBRC_BAD_VENDOR);
 }
 
+static void test_vendor_message_without_vendor_id_is_bad_len(void **state)
+{
+    expect_err(hdr(OFPT_VENDOR, 10), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN);
+}
+
 static void test_bodiless_message_with_body_is_bad_len(void **state)
 {
     expect_err(hdr(OFPT_BARRIER_REQUEST, 12), OFPET_BAD_REQUEST, OFPBRC_BAD_LEN);
@@ -413,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_hello_of_any_version_decodes),
         cmocka_unit_test(test_unknown_type_is_bad_type),
         cmocka_unit_test(test_vendor_message_is_bad_vendor),
+        cmocka_unit_test(test_vendor_message_without_vendor_id_is_bad_len),
         cmocka_unit_test(test_bodiless_message_with_body_is_bad_len),
         cmocka_unit_test(test_set_config_wrong_length_is_bad_len),
         cmocka_unit_test(test_port_mod_short_is_bad_len),
