@@ -128,11 +128,17 @@ run_test tshark_decodes_openflow
 run_test tshark_no_malformed
 GATE=$GATE_SAVED
 
-# 5. malformed messages over a live connection, then the switch lives on
-if [ -n "$GATE" ]; then
-    fail malformed "$GATE"
-else
-    $PY "$HERE/malformed.py" --peer "$PEER" 127.0.0.1 "$OFPORT" >"$TMPD/malformed.log" 2>&1
+# 5. malformed messages over a live connection, then the switch lives on;
+#    then switch semantics driven by packet_out(TABLE) (semantics.py)
+# run_py NAME SCRIPT: runs a python case script and folds its lines into
+# this suite's counts.
+run_py() {
+    local name=$1 script=$2 log=$TMPD/$1.log rc line n
+    if [ -n "$GATE" ]; then
+        fail "$name" "$GATE"
+        return
+    fi
+    (cd "$HERE" && $PY "$script" --peer "$PEER" 127.0.0.1 "$OFPORT") >"$log" 2>&1
     rc=$?
     while IFS= read -r line; do
         case $line in
@@ -141,12 +147,14 @@ else
         "skip "*) n=${line#skip }; skip "${n%%: *}" "${n#*: }" ;;
         "# "*) echo "$line" ;;
         esac
-    done <"$TMPD/malformed.log"
-    if [ $rc != 0 ] && ! grep -q '^FAIL ' "$TMPD/malformed.log"; then
-        tail -5 "$TMPD/malformed.log" | sed 's/^/  | /'
-        fail malformed "malformed.py exited with status $rc"
+    done <"$log"
+    if [ $rc != 0 ] && ! grep -q '^FAIL ' "$log"; then
+        tail -5 "$log" | sed 's/^/  | /'
+        fail "$name" "$script exited with status $rc"
     fi
-fi
+}
+run_py malformed malformed.py
+run_py semantics semantics.py
 test_alive_after_malformed() {
     peer_alive || { tail -20 "$TMPD/sluice.log"; echo "sluice exited"; return 1; }
     ofctl show "$(OFCTL_TARGET)" >"$TMPD/show2.txt" 2>&1 ||

@@ -1,0 +1,30 @@
+# bench/module.mk — benchmark programs and `make bench`.
+#
+# Bench programs are hosted code linked against libsluice.a.  They are in
+# BENCH_PROGRAMS, not PROGRAMS, so `make` and `make test` stay fast.
+# `make bench` builds the release tree (OPT -O2, no SAN) and runs
+# bench/run.sh, which writes tables, CSV and PNG plots under bench/results/.
+
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_MAINS := bench/dpbench.c bench/ofbench.c
+BENCH_SUPPORT := $(filter-out $(BENCH_MAINS),$(BENCH_SRC))
+BENCH_PROGRAMS := $(BUILD)/bench/dpbench $(BUILD)/bench/ofbench
+
+$(call obj,$(BENCH_SRC)): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTED_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/dpbench: $(call obj,bench/dpbench.c bench/dpbench_scen.c bench/bench_memdev.c) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
+
+$(BUILD)/bench/ofbench: $(call obj,bench/ofbench.c bench/ofbench_conn.c) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
+
+.PHONY: bench bench-programs
+bench-programs: $(BENCH_PROGRAMS) $(PROGRAMS)
+
+bench:
+	@$(MAKE) --no-print-directory SAN= OPT=-O2 bench-programs
+	@bench/run.sh $(BUILDROOT)/$(TARGET)
