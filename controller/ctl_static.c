@@ -8,6 +8,7 @@
  * have) comes back as an OFPT_ERROR, which the library logs and counts.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ctl_app.h"
@@ -64,13 +65,16 @@ struct ctl_app *ctl_static_create(const char *text, const char *name, char *err,
     if (n < 0)
         return NULL;
     struct ctl_app *app = ctl_app_alloc(&static_ops, sizeof(struct static_priv));
-    if (!app)
+    if (!app) {
+        snprintf(err, errlen, "%s: out of memory", name ? name : "-");
         return NULL;
+    }
     struct static_priv *s = app->priv;
     s->text = os_strdup(text);
     s->name = os_strdup(name ? name : "-");
     s->n_flows = n;
     if (!s->text || !s->name) {
+        snprintf(err, errlen, "%s: out of memory", name ? name : "-");
         ctl_app_free(app);
         return NULL;
     }

@@ -48,6 +48,7 @@ struct mgr_conn {
     struct mgr_target *target; /* NULL for a passive client */
     struct sw_conn *c;
     bool announced;            /* on_connect was called */
+    bool as_controller;        /* added by sw_connmgr_add_conn as a controller */
     struct mgr_watch w;
 };
 
@@ -114,15 +115,17 @@ static void mgr_on_message(struct sw_conn *c, const uint8_t *msg, size_t len, vo
         mc->m->cbs.on_message(c, msg, len, mc->m->cbs.arg);
 }
 
-/* Wraps stream `s` in a connection named `name`.  Returns 0 or -ENOMEM (the
- * stream is closed then). */
-static int mgr_conn_add(struct sw_connmgr *m, struct os_stream *s, struct mgr_target *t,
-                        const char *name, uint64_t now_ns)
+/* Wraps `transport` in a connection named `name`.  Returns the new entry,
+ * or NULL (no memory: the transport is closed then). */
+static struct mgr_conn *mgr_conn_add_ops(struct sw_connmgr *m,
+                                         const struct sw_transport_ops *ops, void *transport,
+                                         struct mgr_target *t, const char *name,
+                                         uint64_t now_ns)
 {
     struct mgr_conn *mc = os_calloc(1, sizeof *mc);
     if (!mc) {
-        os_stream_close(s);
-        return -ENOMEM;
+        ops->close(transport);
+        return NULL;
     }
     static const struct sw_conn_cbs cbs = {.on_active = mgr_on_active,
                                            .on_message = mgr_on_message};
@@ -132,15 +135,35 @@ static int mgr_conn_add(struct sw_connmgr *m, struct os_stream *s, struct mgr_ta
     mc->m = m;
     mc->target = t;
     mc->w.fd = -1;
-    mc->c = sw_conn_create_stream(s, &ccfg, &cbs, mc, now_ns);
+    mc->c = sw_conn_create(ops, transport, &ccfg, &cbs, mc, now_ns);
     if (!mc->c) {
         os_free(mc);
-        return -ENOMEM;
+        return NULL;
     }
     mc->next = m->conns;
     m->conns = mc;
     if (t)
         t->session = mc;
+    return mc;
+}
+
+/* Wraps stream `s` in a connection named `name`.  Returns 0 or -ENOMEM (the
+ * stream is closed then). */
+static int mgr_conn_add(struct sw_connmgr *m, struct os_stream *s, struct mgr_target *t,
+                        const char *name, uint64_t now_ns)
+{
+    return mgr_conn_add_ops(m, &sw_stream_transport, s, t, name, now_ns) ? 0 : -ENOMEM;
+}
+
+int sw_connmgr_add_conn(struct sw_connmgr *m, const struct sw_transport_ops *ops,
+                        void *transport, bool as_controller, const char *name,
+                        uint64_t now_ns)
+{
+    struct mgr_conn *mc = mgr_conn_add_ops(m, ops, transport, NULL, name, now_ns);
+    if (!mc)
+        return -ENOMEM;
+    mc->as_controller = as_controller;
+    m->wake = true;
     return 0;
 }
 
@@ -477,13 +500,16 @@ bool sw_connmgr_has_controller(const struct sw_connmgr *m)
     for (const struct mgr_target *t = m->targets; t; t = t->next)
         if (t->session && sw_conn_is_active(t->session->c))
             return true;
+    for (const struct mgr_conn *mc = m->conns; mc; mc = mc->next)
+        if (mc->as_controller && mc->announced && sw_conn_is_active(mc->c))
+            return true;
     return false;
 }
 
 bool sw_connmgr_conn_is_active_target(const struct sw_conn *c)
 {
     const struct mgr_conn *mc = sw_conn_cb_arg(c);
-    return mc && mc->target;
+    return mc && (mc->target || mc->as_controller);
 }
 
 size_t sw_connmgr_n_sessions(const struct sw_connmgr *m)

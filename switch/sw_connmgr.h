@@ -109,6 +109,18 @@ int sw_connmgr_add_target(struct sw_connmgr *m, const char *spec);
  * index (>= 0), -EINVAL (bad spec), or the os_stream_listen error. */
 int sw_connmgr_add_listener(struct sw_connmgr *m, const char *spec);
 
+/* Adds a connection over an already-connected transport (issue 4's
+ * in-process channel to the embedded controller; the standalone controller
+ * uses it too).  The transport is taken in every case.  `as_controller`
+ * makes the connection count as a controller for
+ * sw_connmgr_has_controller() and sw_connmgr_conn_is_active_target() (fail
+ * modes), as an active target's does; it is never reconnected.  `name`
+ * labels logs (copied).  HELLO is queued at once; the usual callbacks
+ * follow from sw_connmgr_run.  Returns 0 or -ENOMEM. */
+int sw_connmgr_add_conn(struct sw_connmgr *m, const struct sw_transport_ops *ops,
+                        void *transport, bool as_controller, const char *name,
+                        uint64_t now_ns);
+
 /* Returns the TCP port of listener `idx` (useful after ptcp:0), or 0. */
 uint16_t sw_connmgr_listener_port(const struct sw_connmgr *m, int idx);
 
@@ -142,8 +154,9 @@ uint64_t sw_connmgr_next_deadline(const struct sw_connmgr *m);
  * Returns the number of connections that queued it; refusals are counted. */
 int sw_connmgr_broadcast(struct sw_connmgr *m, const void *msg, size_t len);
 
-/* Returns true when at least one active target's connection is past HELLO
- * (for fail modes; passive clients do not count). */
+/* Returns true when at least one active target's connection (or one added
+ * with as_controller) is past HELLO (for fail modes; passive clients do
+ * not count). */
 bool sw_connmgr_has_controller(const struct sw_connmgr *m);
 
 /* Returns true when `c` belongs to an active target (false: passive). */

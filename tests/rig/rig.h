@@ -118,6 +118,9 @@ int rig_link_del(struct rig_nl *nl, const char *name);
 /* Applies *cfg to link `name`.  Returns 0 or -errno. */
 int rig_link_set(struct rig_nl *nl, const char *name, const struct rig_link_cfg *cfg);
 
+/* Reads the MAC address of link `name` into mac[6].  Returns 0 or -errno. */
+int rig_link_mac(struct rig_nl *nl, const char *name, uint8_t mac[6]);
+
 /* Makes `name` a port of bridge `master`.  Returns 0 or -errno. */
 int rig_link_enslave(struct rig_nl *nl, const char *name, const char *master);
 

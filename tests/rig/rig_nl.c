@@ -183,6 +183,21 @@ int rig_link_set(struct rig_nl *nl, const char *name, const struct rig_link_cfg 
     return rc < 0 ? report(rc, "configure", name) : 0;
 }
 
+int rig_link_mac(struct rig_nl *nl, const char *name, uint8_t mac[6])
+{
+    struct rtnl_link *l;
+    int rc = get_link(nl, name, &l);
+    if (rc)
+        return rc;
+    struct nl_addr *a = rtnl_link_get_addr(l);
+    if (a && nl_addr_get_len(a) == 6)
+        memcpy(mac, nl_addr_get_binary_addr(a), 6);
+    else
+        rc = -EADDRNOTAVAIL;
+    rtnl_link_put(l);
+    return rc;
+}
+
 int rig_link_enslave(struct rig_nl *nl, const char *name, const char *master)
 {
     struct rtnl_link *m, *l;

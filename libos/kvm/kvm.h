@@ -1,0 +1,49 @@
+/*
+ * kvm.h — the kvm target's platform: boot, command line, device hints,
+ * shutdown.  (QEMU -M microvm / -M q35 with -kernel, Firecracker.)
+ *
+ * Boot sequence (start.c, entered from libos/x86_64/boot.S in long mode):
+ * serial console, IDT, checks hvm_start_info, TSC calibration, page
+ * allocator from the PVH memory map, command line split into words, then
+ * os_main(argc, argv) — the product's entry point, defined by the program
+ * linked into the image (switch/kvm/sluice_main.c) — and finally
+ * plat_exit(os_main's return value).
+ *
+ * Command-line words: separated by blanks; double quotes group ("a b" is one
+ * word, quotes removed).  argv[0] is "sluice".  Words of the form
+ * `virtio_mmio.device=SIZE@ADDR[:IRQ]` (the Linux spelling, which QEMU's
+ * microvm appends by itself) are consumed here as virtio-mmio device hints
+ * and not passed to os_main.
+ */
+#ifndef KVM_KVM_H
+#define KVM_KVM_H
+
+#include <stdint.h>
+
+#define KVM_MAX_ARGS 128
+#define KVM_MAX_MMIO_HINTS 32
+
+/* The product's entry point.  Returns the exit code (see platform.h). */
+int os_main(int argc, char **argv);
+
+/* A virtio-mmio device named on the command line. */
+struct kvm_mmio_hint {
+    uint64_t base;
+    uint64_t size;
+    uint32_t irq;
+};
+
+/* Returns the number of virtio-mmio hints and sets *out to them. */
+unsigned kvm_mmio_hints(const struct kvm_mmio_hint **out);
+
+/* Returns the raw kernel command line (never NULL). */
+const char *kvm_cmdline(void);
+
+/* Returns the TSC value read at the PVH entry (first instruction). */
+uint64_t kvm_boot_tsc(void);
+
+/* Returns true when the machine has a PCI host bridge (q35, pc), false on
+ * microvm without PCIe. */
+int kvm_has_pci(void);
+
+#endif /* KVM_KVM_H */

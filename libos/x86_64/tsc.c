@@ -1,0 +1,151 @@
+/* tsc.c — TSC calibration, the monotonic clock and the RTC (see tsc.h). */
+#include "libos/x86_64/tsc.h"
+
+#include "libos/x86_64/cpu.h"
+#include "os/clock.h"
+
+#define PIT_HZ 1193182u
+#define PIT_TICKS 11932u           /* 10 ms */
+#define PIT_SPIN_MAX 20000000u
+
+static uint64_t tsc_freq;
+static uint64_t tsc_mult;          /* ns per tick in 32.32 fixed point */
+static uint64_t tsc_base;          /* TSC at calibration */
+static uint64_t wall_base_ns;      /* RTC at calibration, ns since the epoch */
+static const char *tsc_src = "assumed";
+
+/* Returns TSC Hz from the hypervisor timing leaf, or 0. */
+static uint64_t tsc_from_hv_leaf(void)
+{
+    uint32_t r[4];
+    cpu_cpuid(1, 0, r);
+    if (!(r[2] & (1u << 31))) /* no hypervisor */
+        return 0;
+    cpu_cpuid(0x40000000, 0, r);
+    if (r[0] < 0x40000010)
+        return 0;
+    cpu_cpuid(0x40000010, 0, r);
+    return (uint64_t)r[0] * 1000;
+}
+
+/* Returns TSC Hz from CPUID 0x15, or 0. */
+static uint64_t tsc_from_leaf15(void)
+{
+    uint32_t r[4];
+    cpu_cpuid(0, 0, r);
+    if (r[0] < 0x15)
+        return 0;
+    cpu_cpuid(0x15, 0, r);
+    if (!r[0] || !r[1] || !r[2])
+        return 0;
+    return (uint64_t)r[2] * r[1] / r[0];
+}
+
+/* Returns PIT channel 0's current count (latched). */
+static uint16_t pit_read0(void)
+{
+    cpu_outb(0x43, 0x00); /* latch channel 0 */
+    uint8_t lo = cpu_inb(0x40);
+    uint8_t hi = cpu_inb(0x40);
+    return (uint16_t)(hi << 8 | lo);
+}
+
+/* Returns TSC Hz measured against PIT channel 0 over ~10 ms, or 0. */
+static uint64_t tsc_from_pit(void)
+{
+    cpu_outb(0x43, 0x34); /* channel 0, lo/hi, mode 2, binary */
+    cpu_outb(0x40, 0xff);
+    cpu_outb(0x40, 0xff);
+    uint16_t c0 = pit_read0();
+    uint64_t t0 = os_cycles();
+    uint16_t c = c0;
+    unsigned spins = 0;
+    while ((uint16_t)(c0 - c) < PIT_TICKS && c <= c0 && spins++ < PIT_SPIN_MAX)
+        c = pit_read0();
+    uint64_t t1 = os_cycles();
+    uint16_t ticks = (uint16_t)(c0 - c);
+    if (c > c0 || ticks < PIT_TICKS / 2)
+        return 0;
+    uint64_t hz = (t1 - t0) * PIT_HZ / ticks;
+    return hz >= 100000000ull && hz <= 20000000000ull ? hz : 0;
+}
+
+/* Reads CMOS RTC register `reg`. */
+static uint8_t rtc_reg(uint8_t reg)
+{
+    cpu_outb(0x70, reg);
+    return cpu_inb(0x71);
+}
+
+/* Returns the RTC time in seconds since the epoch, or 0 when it is
+ * unreadable. */
+static uint64_t rtc_read_epoch(void)
+{
+    for (unsigned i = 0; i < 100000 && (rtc_reg(0x0a) & 0x80); i++)
+        cpu_pause(); /* update in progress */
+    uint8_t s = rtc_reg(0x00), m = rtc_reg(0x02), h = rtc_reg(0x04);
+    uint8_t d = rtc_reg(0x07), mo = rtc_reg(0x08), y = rtc_reg(0x09), b = rtc_reg(0x0b);
+    if (s == 0xff && mo == 0xff)
+        return 0;
+    if (!(b & 0x04)) { /* BCD */
+#define BCD(x) (uint8_t)(((x) & 0x0f) + ((x) >> 4) * 10)
+        s = BCD(s); m = BCD(m); h = BCD(h & 0x7f) | (h & 0x80); d = BCD(d); mo = BCD(mo); y = BCD(y);
+#undef BCD
+    }
+    if (!(b & 0x02) && (h & 0x80)) /* 12-hour clock, PM */
+        h = (uint8_t)(((h & 0x7f) + 12) % 24);
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || m > 59 || s > 60)
+        return 0;
+    /* Days since 1970-01-01 (civil-from-days, Howard Hinnant). */
+    int year = 2000 + y, mon = mo;
+    year -= mon <= 2;
+    int era = year / 400;
+    int yoe = year - era * 400;
+    int doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468;
+    return (uint64_t)days * 86400 + h * 3600u + m * 60u + s;
+}
+
+uint64_t tsc_init(void)
+{
+    uint64_t hz;
+    if ((hz = tsc_from_hv_leaf()))
+        tsc_src = "cpuid-0x40000010";
+    else if ((hz = tsc_from_leaf15()))
+        tsc_src = "cpuid-0x15";
+    else if ((hz = tsc_from_pit()))
+        tsc_src = "pit";
+    else
+        hz = 1000000000ull;
+    tsc_freq = hz;
+    tsc_mult = (uint64_t)(((unsigned __int128)OS_NS_PER_SEC << 32) / hz);
+    tsc_base = os_cycles();
+    wall_base_ns = rtc_read_epoch() * OS_NS_PER_SEC;
+    return hz;
+}
+
+const char *tsc_source(void)
+{
+    return tsc_src;
+}
+
+uint64_t tsc_hz(void)
+{
+    return tsc_freq;
+}
+
+uint64_t tsc_delta_ns(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(((unsigned __int128)(b - a) * tsc_mult) >> 32);
+}
+
+uint64_t os_clock_ns(void)
+{
+    return tsc_delta_ns(tsc_base, os_cycles());
+}
+
+uint64_t os_wallclock_ns(void)
+{
+    return wall_base_ns ? wall_base_ns + os_clock_ns() : 0;
+}
