@@ -17,7 +17,10 @@
 #include "os/pkt.h"
 #include "sw_agent.h"
 #include "sw_connmgr.h"
+#include "sw_embed.h"
 #include "sw_flowconv.h"
+
+#define EMBED_ROUNDS 8   /* switch <-> embedded controller turns per step */
 
 struct sw_switch {
     struct sw_config cfg;
@@ -27,6 +30,7 @@ struct sw_switch {
     unsigned n_ports;
     struct sw_connmgr *mgr;
     struct sw_agent *agent;
+    struct sw_embed *embed;  /* --app: the embedded controller, or NULL */
     uint64_t dpid;
     bool had_controller;  /* an active controller was connected last step */
     bool replay;
@@ -140,6 +144,7 @@ void sw_switch_destroy(struct sw_switch *sw)
     if (!sw)
         return;
     sw_connmgr_destroy(sw->mgr);
+    sw_embed_destroy(sw->embed);
     sw_agent_destroy(sw->agent);
     if (sw->dp)
         dp_destroy(sw->dp);
@@ -247,13 +252,45 @@ static void track_controller(struct sw_switch *sw)
     OS_INFO("switch", "controller %s", has ? "connected" : "lost");
 }
 
-/* Runs the channel and the agent at now_ns.  Returns nothing. */
+/* Runs the channel and the agent at now_ns, and the embedded controller:
+ * turns go back and forth while messages wait in the in-process channel
+ * (bounded), so a packet_in is answered within the same step.  Returns
+ * nothing. */
 static void housekeeping(struct sw_switch *sw, uint64_t now_ns)
 {
-    if (sw_connmgr_due(sw->mgr, now_ns))
+    for (int round = 0; round < EMBED_ROUNDS; round++) {
+        if (sw_connmgr_due(sw->mgr, now_ns) || (sw->embed && sw_embed_pending(sw->embed, false)))
+            sw_connmgr_run(sw->mgr, now_ns);
+        track_controller(sw);
+        sw_agent_run(sw->agent, now_ns);
+        if (!sw->embed)
+            return;
+        sw_embed_run(sw->embed, now_ns);
+        if (!sw_embed_pending(sw->embed, false))
+            return;
+    }
+}
+
+int sw_switch_start_apps(struct sw_switch *sw, ctl_read_file_fn *rf, void *rf_arg,
+                         uint64_t now_ns, char *err, size_t errlen)
+{
+    if (!sw->cfg.apps || sw->embed)
+        return 0;
+    int rc = sw_embed_create(sw->mgr, sw->cfg.apps, rf, rf_arg, now_ns, &sw->embed, err,
+                             errlen);
+    if (rc)
+        return rc;
+    /* HELLO, FEATURES and the apps' first flows before the first packet. */
+    for (int i = 0; i < EMBED_ROUNDS; i++) {
         sw_connmgr_run(sw->mgr, now_ns);
-    track_controller(sw);
-    sw_agent_run(sw->agent, now_ns);
+        track_controller(sw);
+        sw_agent_run(sw->agent, now_ns);
+        sw_embed_run(sw->embed, now_ns);
+        if (!sw_embed_pending(sw->embed, true) && ctl_stats(sw_embed_ctl(sw->embed))->dps_joined)
+            break;
+    }
+    sw_connmgr_run(sw->mgr, now_ns);
+    return 0;
 }
 
 bool sw_switch_replay_step(struct sw_switch *sw)
@@ -280,6 +317,10 @@ uint64_t sw_switch_next_timeout(const struct sw_switch *sw)
 {
     uint64_t a = sw_agent_next_deadline(sw->agent);
     uint64_t m = sw_connmgr_next_deadline(sw->mgr);
+    if (sw->embed) {
+        uint64_t e = sw_embed_pending(sw->embed, true) ? 0 : sw_embed_next_deadline(sw->embed);
+        m = e < m ? e : m;
+    }
     return a < m ? a : m;
 }
 

@@ -19,7 +19,9 @@
  * misses into packet_in, or counts and drops them when nobody is connected
  * (fail-mode secure).  In fail-mode standalone misses are switched by
  * NORMAL while no controller is connected; emergency flows take over when
- * the connection to a controller is lost.
+ * the connection to a controller is lost.  With --app the switch also
+ * runs an embedded controller (sw_embed.h) over an in-process channel that
+ * counts as a controller connection.
  *
  * Ownership: the switch owns its ports, datapath and pool.  Single-threaded.
  */
@@ -30,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "controller/ctl_app.h"
 #include "sw_config.h"
 
 struct sw_switch;
@@ -47,6 +50,15 @@ typedef void sw_emit_fn(const char *line, void *arg);
  * reason in err (e.g. a port that cannot be opened). */
 int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *err,
                      size_t errlen);
+
+/* Starts the embedded controller when cfg->apps is set (`--app LIST`, see
+ * controller/ctl_app.h and sw_embed.h), reading the apps' files through
+ * rf, and runs the handshake until the apps have joined, at now_ns.  The
+ * embedded controller then runs inside sw_switch_step/replay_step.  Does
+ * nothing without --app.  Returns 0, or a negative errno with a one-line
+ * reason in err (unknown app, unreadable or bad file). */
+int sw_switch_start_apps(struct sw_switch *sw, ctl_read_file_fn *rf, void *rf_arg,
+                         uint64_t now_ns, char *err, size_t errlen);
 
 /* Closes every port (flushing outputs) and frees everything.  NULL ignored. */
 void sw_switch_destroy(struct sw_switch *sw);

@@ -160,6 +160,8 @@ sluice_start() {
     local args=(--port "afpacket:$IF1" --port "afpacket:$IF2"
                 --listen "ptcp:$OFPORT:127.0.0.1" --dpid $DPID)
     [ -n "${1:-}" ] && args+=(--controller "tcp:127.0.0.1:$1")
+    # shellcheck disable=SC2206 # extra options are words on purpose
+    [ -n "${SLUICE_EXTRA:-}" ] && args+=($SLUICE_EXTRA)
     "$SLUICE" "${args[@]}" >>"$TMPD/sluice.log" 2>&1 &
     SLUICE_PID=$!
     wait_listen "$OFPORT" 10

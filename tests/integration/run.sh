@@ -90,6 +90,7 @@ for t in $OFCTL_TESTS; do run_test "$t"; done
 
 # 2. hosts with flows installed by ovs-ofctl
 for t in $STATIC_TESTS; do run_test "$t"; done
+for t in $FAILMODE_TESTS; do run_test "$t"; done
 
 # 3. os-ken L2 learning: the switch connects to osken-manager
 if [ -z "$GATE" ]; then

@@ -5,6 +5,7 @@
 
 STATIC_TESTS="ping_static iperf_static ping_normal"
 OSKEN_TESTS="osken_connect osken_ping osken_iperf osken_flows"
+FAILMODE_TESTS="secure_drops_misses standalone_learns"
 
 # ping_ok: a warm-up ping (ARP), then 3 pings that must all be answered.
 ping_ok() {
@@ -101,4 +102,25 @@ test_osken_flows() {
     local out=$TMPD/osken-flows.txt
     ofctl dump-flows "$(OFCTL_TARGET)" >"$out" 2>&1
     expect_grep 'cookie=0x5eed.*dl_dst=.*actions=output:[12]' "$out" "dump-flows"
+}
+
+# Fail modes, with no flow and no controller.  Sluice only (OVS's own
+# fail modes are not what is under test).
+test_secure_drops_misses() {
+    [ "$PEER" = sluice ] || { echo "Sluice's fail modes only"; return 77; }
+    ofctl del-flows "$(OFCTL_TARGET)" || { echo "cannot delete flows"; return 1; }
+    if ip netns exec "$NS1" ping -c 2 -i 0.2 -W 1 $H2 >/dev/null 2>&1; then
+        echo "fail-mode secure forwarded a table miss with no controller"
+        return 1
+    fi
+}
+
+test_standalone_learns() {
+    [ "$PEER" = sluice ] || { echo "Sluice's fail modes only"; return 77; }
+    SLUICE_EXTRA="--fail-mode standalone" sluice_start ||
+        { echo "sluice did not restart with --fail-mode standalone"; return 1; }
+    local rc=0
+    ping_ok || rc=1
+    sluice_start || { echo "sluice did not restart in secure mode"; return 1; }
+    return $rc
 }

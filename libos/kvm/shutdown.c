@@ -1,0 +1,27 @@
+/*
+ * shutdown.c — plat_exit() on the kvm target.
+ *
+ * In order: QEMU's isa-debug-exit at port 0xf4 (tests: QEMU exits with
+ * status (code << 1) | 1), then ACPI S5 through the PM1a control block at
+ * 0x604 (q35/pc as QEMU's firmware sets it up), then the microvm ACPI GED
+ * sleep control register; if the machine is still running, the CPU halts
+ * with interrupts off.
+ */
+#include "libos/x86_64/cpu.h"
+#include "libos/x86_64/platform.h"
+#include "libos/x86_64/serial.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+#define PM1A_CNT_PORT 0x604
+#define PM1_SLP_EN 0x2000
+#define MICROVM_GED_SLEEP_CTL 0xfea00200ull
+#define GED_SLP_S5 ((5 << 2) | 0x20)
+
+void plat_exit(int code)
+{
+    serial_printf("sluice: halting with exit code %d\n", code);
+    cpu_outl(DEBUG_EXIT_PORT, (uint32_t)code);
+    cpu_outw(PM1A_CNT_PORT, PM1_SLP_EN);
+    mmio_write8(MICROVM_GED_SLEEP_CTL, GED_SLP_S5);
+    cpu_halt_forever();
+}
