@@ -2,7 +2,8 @@
  * sluice_main.c — the `sluice` program for the unix target.
  *
  * Parses the command line (switch/sw_config.c), builds the switch
- * (switch/sw_switch.c), loads --flows, and runs: replay mode when every port
+ * (switch/sw_switch.c), starts the embedded controller (--app), loads
+ * --flows, and runs: replay mode when every port
  * is a pcap file (exits 0 when the inputs are exhausted), otherwise a live
  * loop that busy-polls the ports while traffic flows and sleeps in epoll
  * when idle, until SIGINT or SIGTERM.  On exit it prints port and flow
@@ -22,6 +23,7 @@
 #include "os/poll.h"
 #include "switch/sw_config.h"
 #include "switch/sw_switch.h"
+#include "switch/unix/sw_unix_file.h"
 
 #define IDLE_SPINS 256                 /* empty polls before sleeping */
 #define MAX_SLEEP_NS (100 * OS_NS_PER_MS)
@@ -132,9 +134,6 @@ int main(int argc, char **argv)
         return 0;
     }
     os_log_set_level(cfg.log_level);
-    if (cfg.apps)
-        fprintf(stderr, "sluice: --app (the embedded controller) is not available in this "
-                        "build yet; ignored\n");
 
     struct sw_switch *sw;
     if (sw_switch_create(&cfg, &sw, err, sizeof err)) {
@@ -148,7 +147,11 @@ int main(int argc, char **argv)
 
     int rc = 0;
     struct os_poll *poll = NULL;
-    if (cfg.flows_file) {
+    if (sw_switch_start_apps(sw, sw_unix_read_file, NULL, start, err, sizeof err)) {
+        fprintf(stderr, "sluice: %s\n", err);
+        rc = 1;
+    }
+    if (rc == 0 && cfg.flows_file) {
         char *text = read_file(cfg.flows_file);
         if (!text) {
             fprintf(stderr, "sluice: --flows %s: %s\n", cfg.flows_file, strerror(errno));
