@@ -45,7 +45,7 @@ LIB_SRC := $(PORTABLE_SRC) $(filter-out %_main.c,$(HOSTED_SRC_$(TARGET)))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB := $(BUILD)/libsluice.a
-PROGRAMS := $(BUILD)/sluice
+PROGRAMS := $(BUILD)/sluice $(BUILD)/sluice-controller
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
@@ -70,6 +70,9 @@ $(LIB): $(call obj,$(LIB_SRC))
 	ar rcs $@ $^
 
 $(BUILD)/sluice: $(call obj,switch/unix/sluice_main.c) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
+
+$(BUILD)/sluice-controller: $(call obj,switch/unix/sluice_controller_main.c) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
 
 $(call obj,$(UNIT_SRC) $(UNIT_SUPPORT)): $(BUILD)/obj/%.o: %.c

@@ -1,0 +1,234 @@
+/*
+ * sluice_main.c — os_main() of the unikernel image (kvm target).
+ *
+ * The kernel command line carries the unix program's options (parsed by
+ * switch/sw_config.c), with these differences:
+ *  - ports default to every virtio-net device in discovery order
+ *    ("virtio:0", "virtio:1", ...) when no --port is given;
+ *  - --flows takes the flows themselves, not a file: ovs-ofctl add-flows
+ *    lines separated by ';' (quote the word if a flow contains blanks);
+ *  - --controller and --listen are accepted but not available yet (the
+ *    unikernel has no TCP/IP stack): the boot log says so and they are
+ *    dropped;
+ *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
+ *    guest memory.
+ * Test hooks, not part of the product's --help: --crash-test KIND (fault on
+ * purpose: ud2, div0, pf, gp, int3) and --run-ms N (stop after N ms of
+ * switching, print the counters, exit 0).
+ *
+ * Returns the exit code: 0 success, 1 runtime failure, 2 bad command line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libos/kvm/kvm.h"
+#include "libos/kvm/mem.h"
+#include "libos/x86_64/platform.h"
+#include "libos/x86_64/serial.h"
+#include "libos/x86_64/trap.h"
+#include "libos/x86_64/tsc.h"
+#include "os/clock.h"
+#include "os/log.h"
+#include "os/mem.h"
+#include "switch/sw_config.h"
+#include "switch/sw_switch.h"
+#include "virtio/virtio_net.h"
+
+#define KVM_DEFAULT_PACKETS 1024
+#define KVM_DEFAULT_MAX_FLOWS 4096
+#define MAX_WORDS (KVM_MAX_ARGS + SW_MAX_PORTS * 2 + 1)
+
+/* The test hooks taken off the command line. */
+struct hooks {
+    const char *crash;     /* --crash-test KIND */
+    uint64_t run_ms;       /* --run-ms N; 0 = forever */
+};
+
+/* Returns true when word `w` is option `name` (as "--name" or "--name=..."),
+ * and sets *val to its value (after '=' or the next word, advancing *i). */
+static int take_option(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    const char *w = argv[*i];
+    if (strncmp(w, "--", 2) || strncmp(w + 2, name, n))
+        return 0;
+    if (w[2 + n] == '=') {
+        *val = w + 3 + n;
+        return 1;
+    }
+    if (w[2 + n] || *i + 1 >= argc)
+        return 0;
+    *val = argv[++*i];
+    return 1;
+}
+
+/* Copies argv into out[] without the test hooks, adding default ports.
+ * Returns the new argc, or -EINVAL with a message printed. */
+static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsigned n_nics)
+{
+    static char port_words[SW_MAX_PORTS][24];
+    int n = 0, ports = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *val;
+        if (i > 0 && take_option(argc, argv, &i, "crash-test", &val)) {
+            h->crash = val;
+        } else if (i > 0 && take_option(argc, argv, &i, "run-ms", &val)) {
+            char *end;
+            h->run_ms = strtoull(val, &end, 10);
+            if (*end || !*val) {
+                serial_printf("sluice: --run-ms: invalid value '%s'\n", val);
+                return -EINVAL;
+            }
+        } else {
+            if (!strncmp(argv[i], "--port", 6))
+                ports++;
+            out[n++] = argv[i];
+        }
+    }
+    for (unsigned k = 0; ports == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
+        snprintf(port_words[k], sizeof port_words[k], "--port=virtio:%u", k);
+        out[n++] = port_words[k];
+    }
+    out[n] = NULL;
+    return n;
+}
+
+/* Logs what the unikernel cannot do yet and drops it from cfg. */
+static void drop_unavailable(struct sw_config *cfg)
+{
+    for (unsigned i = 0; i < cfg->n_controllers; i++)
+        OS_WARN("sluice", "--controller %s: not available on the unikernel yet (no TCP/IP "
+                "stack; next step); ignored", cfg->controllers[i]);
+    for (unsigned i = 0; i < cfg->n_listens; i++)
+        OS_WARN("sluice", "--listen %s: not available on the unikernel yet (no TCP/IP "
+                "stack; next step); ignored", cfg->listens[i]);
+    cfg->n_controllers = cfg->n_listens = 0;
+    if (cfg->apps)
+        OS_WARN("sluice", "--app %s: the embedded controller is not in this build yet; "
+                "ignored", cfg->apps);
+}
+
+/* Returns a heap copy of inline flows with ';' turned into newlines. */
+static char *inline_flows(const char *text)
+{
+    char *s = os_strdup(text);
+    for (char *p = s; p && *p; p++)
+        if (*p == ';')
+            *p = '\n';
+    return s;
+}
+
+static void emit_serial(const char *line, void *arg)
+{
+    serial_printf("%s\n", line);
+}
+
+/* Runs the switch until run_ms elapses (forever when 0).  Returns nothing. */
+static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
+{
+    uint64_t start = os_clock_ns();
+    uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
+    uint64_t interval = (uint64_t)cfg->stats_interval_ms * OS_NS_PER_MS;
+    uint64_t next_stats = interval ? start + interval : UINT64_MAX;
+    for (;;) {
+        uint64_t now = os_clock_ns();
+        if (now >= stop)
+            break;
+        sw_switch_step(sw, now);
+        if (now >= next_stats) {
+            sw_switch_report_ports(sw, emit_serial, NULL);
+            next_stats = now + interval;
+        }
+    }
+}
+
+/* Prints the parsed configuration.  Returns nothing. */
+static void print_config(const struct sw_config *cfg)
+{
+    serial_printf("sluice: config: %u port(s)", cfg->n_ports);
+    for (unsigned i = 0; i < cfg->n_ports; i++)
+        serial_printf(" %u=%s", i + 1, cfg->ports[i]);
+    serial_printf(", dpid %016lx, fail-mode %s, max-flows %u, packets %u, flows %s\n",
+                  (unsigned long)cfg->dpid,
+                  cfg->fail_mode == SW_FAIL_STANDALONE ? "standalone" : "secure",
+                  cfg->max_flows, cfg->n_packets, cfg->flows_file ? "inline" : "none");
+}
+
+int os_main(int argc, char **argv)
+{
+    static char *args[MAX_WORDS + 1];
+    struct hooks h = { 0 };
+    char err[512];
+
+    serial_puts("Sluice 0.1 - OpenFlow 1.0 switch (unikernel, kvm target)\n");
+    unsigned nics = virtio_net_discover();
+    for (unsigned i = 0; i < nics; i++) {
+        char d[64];
+        serial_printf("sluice: nic %u: %s\n", i, virtio_net_describe(i, d, sizeof d));
+    }
+    int n = prepare_args(argc, argv, args, &h, nics);
+    if (n < 0)
+        return PLAT_EXIT_USAGE;
+    if (h.crash) {
+        serial_printf("sluice: --crash-test %s (test hook): faulting on purpose\n", h.crash);
+        trap_crash_test(h.crash);
+        serial_printf("sluice: --crash-test: unknown kind '%s'\n", h.crash);
+        return PLAT_EXIT_USAGE;
+    }
+
+    struct sw_config cfg;
+    sw_config_init(&cfg);
+    cfg.n_packets = KVM_DEFAULT_PACKETS;
+    cfg.max_flows = KVM_DEFAULT_MAX_FLOWS;
+    if (sw_config_parse(&cfg, n, args, err, sizeof err)) {
+        serial_printf("sluice: %s\n", err);
+        return PLAT_EXIT_USAGE;
+    }
+    if (cfg.help) {
+        serial_puts(sw_config_usage());
+        return PLAT_EXIT_OK;
+    }
+    if (cfg.version) {
+        serial_puts("sluice 0.1 (OpenFlow 1.0, kvm target)\n");
+        return PLAT_EXIT_OK;
+    }
+    os_log_set_level(cfg.log_level);
+    drop_unavailable(&cfg);
+    print_config(&cfg);
+
+    struct sw_switch *sw;
+    if (sw_switch_create(&cfg, &sw, err, sizeof err)) {
+        serial_printf("sluice: %s\n", err);
+        return PLAT_EXIT_FAIL;
+    }
+    int rc = PLAT_EXIT_OK;
+    if (cfg.flows_file) {
+        char *text = inline_flows(cfg.flows_file);
+        int nf = text ? sw_switch_load_flows(sw, text, "--flows", os_clock_ns(), err, sizeof err)
+                      : -ENOMEM;
+        if (nf < 0) {
+            serial_printf("sluice: %s\n", text ? err : "out of memory");
+            rc = PLAT_EXIT_FAIL;
+        } else {
+            serial_printf("sluice: %d flow(s) loaded\n", nf);
+        }
+        os_free(text);
+    }
+    if (rc == PLAT_EXIT_OK) {
+        struct mem_stats ms;
+        mem_get_stats(&ms);
+        uint64_t ready_ns = tsc_delta_ns(kvm_boot_tsc(), os_cycles());
+        serial_printf("sluice: ready in %lu.%03lu ms since the PVH entry (guest TSC), "
+                      "memory used %lu KiB\n", (unsigned long)(ready_ns / 1000000),
+                      (unsigned long)(ready_ns / 1000 % 1000),
+                      (unsigned long)(ms.used_bytes >> 10));
+        run_switch(sw, &cfg, h.run_ms);
+        serial_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
+        sw_switch_report_ports(sw, emit_serial, NULL);
+        sw_switch_report_flows(sw, os_clock_ns(), emit_serial, NULL);
+    }
+    sw_switch_destroy(sw);
+    return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * virtio_net.h — the virtio-net driver (kvm target): os/netdev.h class
+ * "virtio", spec "virtio:N" = the N-th virtio-net device in discovery order
+ * (PCI bus order on q35, then virtio-mmio devices in address order).
+ *
+ * virtio_net_discover() finds the devices (PCI vendor 0x1af4 device 0x1041,
+ * modern transport; virtio-mmio version 2 at the command-line hints or, on
+ * a machine without PCI, at microvm's 24 fixed slots).  It is idempotent
+ * and is called by the first open if nobody called it before.  The data
+ * path follows os/netdev.h: RX descriptors point at pool buffers that are
+ * handed up as packets (zero copy); TX posts the packet's own buffer with
+ * the virtio_net_hdr pushed into its headroom and frees it when the device
+ * returns it.  Single-threaded; nothing blocks (device resets wait at most
+ * a bounded time).
+ */
+#ifndef VIRTIO_NET_H
+#define VIRTIO_NET_H
+
+#include "os/netdev.h"
+
+extern const struct netdev_class virtio_net_class;
+
+/* Discovers the virtio-net devices.  Returns how many there are. */
+unsigned virtio_net_discover(void);
+
+/* Writes a one-line description of device `i` ("pci 00:02.0" or
+ * "mmio 0xfeb00e00") into buf.  Returns buf, or NULL when i is out of
+ * range. */
+const char *virtio_net_describe(unsigned i, char *buf, unsigned len);
+
+#endif /* VIRTIO_NET_H */
