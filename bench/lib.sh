@@ -39,3 +39,76 @@ plot "$csv" every ::1 using 0:2:xtic(1) with boxes notitle, \
      "" every ::1 using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 notitle
 GP
 }
+
+# --- networked benchmarks (ofbench.sh, e2e.sh) -------------------------------
+# bench_net_init: a temp dir, the integration suite's helpers
+# (tests/integration/lib.sh: topo_up/topo_down, ovs_start/ovs_stop, vsctl,
+# free_port, wait_listen, cleanup) with the unique prefix "slb<pid>", the two
+# namespaces + veth pairs (ports 1 and 2), and cleanup on exit.  Returns
+# non-zero when the topology cannot be built.
+bench_net_init() {
+    local repo
+    repo=$(cd "$(dirname "$0")/.." && pwd)
+    TMPD=$(mktemp -d /tmp/slbench.XXXXXX)
+    PFX=slb$$
+    PEER=sluice
+    HERE=$repo/tests/integration
+    # shellcheck disable=SC1091
+    . "$repo/tests/integration/lib.sh"
+    trap 'sender_stop; cleanup' EXIT
+    trap 'exit 130' INT TERM
+    topo_up
+}
+
+# bench_sluice_start BUILD [ARGS...]: Sluice on ports 1 and 2 (afpacket)
+# with a ptcp listener on $OFPORT; sets SLUICE_PID.  Returns 0 when it listens.
+bench_sluice_start() {
+    local build=$1
+    shift
+    sluice_stop
+    "$build/sluice" --port "afpacket:$IF1" --port "afpacket:$IF2" \
+        --listen "ptcp:$OFPORT:127.0.0.1" --dpid $DPID "$@" >>"$TMPD/sluice.log" 2>&1 &
+    SLUICE_PID=$!
+    wait_listen "$OFPORT" 10
+}
+
+# trafgen_conf FILE random|fixed: 64-byte (60 + FCS) UDP frames 10.77.0.1 ->
+# 10.77.0.2; "random" gives every frame a random source MAC (a miss storm),
+# "fixed" one flow.
+trafgen_conf() {
+    local src="0x02, 0x00, 0x00, 0x00, 0x00, 0x01"
+    [ "$2" = random ] && src="0x02, drnd(5)"
+    cat >"$1" <<TG
+{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, $src, 0x08, 0x00,
+  0x45, 0x00, 0x00, 0x2e, 0x00, 0x00, 0x00, 0x00, 0x40, 0x11, csumip(14, 33),
+  10, 77, 0, 1, 10, 77, 0, 2,
+  0x04, 0x00, 0x13, 0x89, 0x00, 0x1a, 0x00, 0x00,
+  fill(0x00, 18) }
+TG
+}
+
+# sender_start CONF: trafgen (one process) blasting CONF out of $HIF1 in
+# $NS1 until sender_stop.  Sets SENDER_PID.
+SENDER_PID=
+sender_start() {
+    ip netns exec "$NS1" trafgen -i "$1" -o "$HIF1" -P 1 -q -C >"$TMPD/trafgen.log" 2>&1 &
+    SENDER_PID=$!
+    sleep 0.5
+}
+
+sender_stop() {
+    [ -n "${SENDER_PID:-}" ] || return 0
+    kill -INT "$SENDER_PID" 2>/dev/null
+    wait "$SENDER_PID" 2>/dev/null
+    SENDER_PID=
+}
+
+# rx_count NS IF: packets received by interface IF in namespace NS.
+rx_count() {
+    ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"
+}
+
+# cpu_ticks PID: utime + stime of a process (all its threads), in clock ticks.
+cpu_ticks() {
+    awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}

@@ -207,7 +207,8 @@ static void normal(struct dp *dp, struct pkt *pkt, const struct dp_layout *lay)
 
 /* ---- the packet path ---- */
 
-static void process(struct dp *dp, struct pkt *pkt, const struct dp_key *key,
+static bool frag_drop(struct dp *dp, struct pkt *pkt, const struct dp_layout *lay);
+static void process(struct dp *dp, struct pkt *pkt, struct dp_flow *f,
                     const struct dp_layout *lay);
 
 /* Runs pkt (its bytes as they are now) through the flow table. */
@@ -216,7 +217,8 @@ static void resubmit(struct dp *dp, struct pkt *pkt)
     struct dp_key key;
     struct dp_layout lay;
     dp_key_extract(pkt->data, pkt->len, pkt->in_port, &key, &lay);
-    process(dp, pkt, &key, &lay);
+    if (!frag_drop(dp, pkt, &lay))
+        process(dp, pkt, dp_table_lookup(dp->table, &key), &lay);
 }
 
 static void output(void *arg, struct pkt *pkt, const struct dp_layout *lay,
@@ -288,17 +290,24 @@ static void miss(struct dp *dp, struct pkt *pkt, const struct dp_layout *lay)
     }
 }
 
-static void process(struct dp *dp, struct pkt *pkt, const struct dp_key *key,
-                    const struct dp_layout *lay)
+/* Counts a malformed frame, and drops an IP fragment in DP_FRAG_DROP
+ * mode.  Returns true when the packet was dropped (and freed). */
+static bool frag_drop(struct dp *dp, struct pkt *pkt, const struct dp_layout *lay)
 {
     if (lay->flags & DP_LF_TRUNC)
         dp->st.bad_frames++;
     if ((lay->flags & DP_LF_FRAG) && dp->frag_mode == DP_FRAG_DROP) {
         dp->st.frag_dropped++;
         pkt_free(pkt);
-        return;
+        return true;
     }
-    struct dp_flow *f = dp_table_lookup(dp->table, key);
+    return false;
+}
+
+/* Executes the actions of flow f (NULL: a table miss) on pkt. */
+static void process(struct dp *dp, struct pkt *pkt, struct dp_flow *f,
+                    const struct dp_layout *lay)
+{
     if (!f) {
         miss(dp, pkt, lay);
         return;
@@ -335,12 +344,24 @@ static unsigned rx_port(struct dp *dp, struct dp_port *p, unsigned max)
         pkt_free_burst(pkts, n);
         return n;
     }
+    /* Extract every key, look them all up in one burst (the table prefetches
+     * across it), then execute: the table does not change inside a burst. */
+    const struct dp_key *kp[PKT_BURST];
+    struct dp_flow *flows[PKT_BURST];
+    unsigned m = 0;
     for (unsigned i = 0; i < n; i++) {
         pkts[i]->in_port = p->port_no;
         dp_key_extract(pkts[i]->data, pkts[i]->len, p->port_no, &keys[i], &lays[i]);
+        if (frag_drop(dp, pkts[i], &lays[i]))
+            continue;
+        pkts[m] = pkts[i];
+        lays[m] = lays[i];
+        kp[m] = &keys[i];
+        m++;
     }
-    for (unsigned i = 0; i < n; i++)
-        process(dp, pkts[i], &keys[i], &lays[i]);
+    dp_table_lookup_burst(dp->table, kp, m, flows);
+    for (unsigned i = 0; i < m; i++)
+        process(dp, pkts[i], flows[i], &lays[i]);
     return n;
 }
 

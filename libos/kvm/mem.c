@@ -214,9 +214,10 @@ void *os_calloc(size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
-    void *p = os_malloc(n * size);
+    size_t total = n * size;
+    void *p = os_malloc(total);
     if (p)
-        memset(p, 0, n * size ? n * size : 1);
+        memset(p, 0, total ? total : 1);
     return p;
 }
 

@@ -52,17 +52,17 @@ unsigned pci_scan(void (*fn)(struct pci_addr a, uint16_t vendor, uint16_t device
         return 0;
     for (unsigned bus = 0; bus < 256; bus++) {
         for (uint8_t dev = 0; dev < 32; dev++) {
-            for (uint8_t fn = 0; fn < 8; fn++) {
-                struct pci_addr a = { (uint8_t)bus, dev, fn };
+            for (uint8_t f = 0; f < 8; f++) {
+                struct pci_addr a = { (uint8_t)bus, dev, f };
                 uint32_t id = pci_read32(a, 0);
                 if ((id & 0xffff) == 0xffff) {
-                    if (fn == 0)
+                    if (f == 0)
                         break;
                     continue;
                 }
                 found++;
                 fn(a, (uint16_t)id, (uint16_t)(id >> 16), arg);
-                if (fn == 0 && !(pci_read8(a, 0x0e) & 0x80))
+                if (f == 0 && !(pci_read8(a, 0x0e) & 0x80))
                     break; /* single-function device */
             }
         }

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-/* Saved state, in the order trap.S pushes it (lowest address first). */
+/* Saved state, in the order trap_entry.S pushes it (lowest address first). */
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -25,7 +25,7 @@ struct trap_frame {
 /* Loads the IDT.  Returns nothing. */
 void trap_init(void);
 
-/* Called by trap.S; dumps `f` and stops the machine.  Never returns. */
+/* Called by trap_entry.S; dumps `f` and stops the machine.  Never returns. */
 void trap_dispatch(struct trap_frame *f) __attribute__((noreturn));
 
 /* Faults on purpose: "ud2" (invalid opcode), "div0" (divide error), "pf"

@@ -1,10 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/python3 -IS
 """Prints the offloads of each named interface as one line
 "IFNAME tx=B rx=B sg=B tso=B gso=B gro=B" (B = 0/1), read with the legacy
 SIOCETHTOOL get commands: an independent check of what sluice-rig set
 (ethtool(8) may not be installed).  Run it inside the namespace that owns
 the interfaces.  Exits 1 when an interface cannot be read."""
-import ctypes
+import array
 import fcntl
 import socket
 import struct
@@ -23,10 +23,12 @@ def main():
         out = [name]
         try:
             for key, cmd in GETS:
-                val = ctypes.create_string_buffer(struct.pack("II", cmd, 0))
-                ifreq = struct.pack("16sP", name.encode(), ctypes.addressof(val))
+                # struct ethtool_value { u32 cmd, data; } (array: no ctypes,
+                # which costs a slow import), pointed to by struct ifreq.
+                val = array.array("I", [cmd, 0])
+                ifreq = struct.pack("16sP", name.encode(), val.buffer_info()[0])
                 fcntl.ioctl(sock, SIOCETHTOOL, ifreq)
-                out.append("%s=%d" % (key, 1 if struct.unpack("II", val.raw[:8])[1] else 0))
+                out.append("%s=%d" % (key, 1 if val[1] else 0))
         except OSError as e:
             print("offloads: %s: %s" % (name, e), file=sys.stderr)
             rc = 1

@@ -80,7 +80,7 @@ ipn() { if [ -n "$1" ]; then ip -n "$1" "${@:2}"; else ip "${@:2}"; fi; }
 mtu() { ipn "$1" -o link show "$2" | grep -oE 'mtu [0-9]+' | cut -d' ' -f2; }
 mac() { ipn "$1" -o link show "$2" | grep -oE 'link/ether [0-9a-f:]+' | cut -d' ' -f2; }
 isup() { ipn "$1" -o link show "$2" | grep -q '[<,]UP[,>]'; }
-offl() { if [ -n "$1" ]; then ip netns exec "$1" "$HERE/offloads.py" "$2"; else "$HERE/offloads.py" "$2"; fi; }
+offl() { if [ -n "$1" ]; then ip netns exec "$1" "$HERE/offloads.py" "${@:2}"; else "$HERE/offloads.py" "${@:2}"; fi; }
 
 # check_veth FILE PFX OFFLOAD(0|1): the state after `up` of a topo() file.
 check_veth() {
@@ -93,11 +93,13 @@ check_veth() {
         ip -n "$ns" -o -4 addr show dev eth0 | grep -q "10.9.0.$i/24" ||
             { echo "$ns eth0 lacks 10.9.0.$i/24"; return 1; }
         isup "" "$pfx-p$i" || { echo "$pfx-p$i not up"; return 1; }
-        for o in "$(offl "$ns" eth0)" "$(offl "" "$pfx-p$i")"; do
-            [ "$(echo "$o" | grep -o '=[01]' | sort -u)" = "=$want" ] ||
-                { echo "offloads not all $want: $o"; return 1; }
-        done
+        offl "$ns" eth0 >>"$TMPD/offl" || return 1
     done
+    offl "" "$pfx-p1" "$pfx-p2" >>"$TMPD/offl" || return 1
+    o=$(cat "$TMPD/offl"); rm -f "$TMPD/offl"
+    [ "$(echo "$o" | wc -l)" = 4 ] || { echo "offloads of 4 interfaces expected: $o"; return 1; }
+    [ "$(echo "$o" | grep -o '=[01]' | sort -u)" = "=$want" ] ||
+        { echo "offloads not all $want: $o"; return 1; }
     [ "$(mac "$pfx-h1" eth0)" = 02:00:00:00:00:01 ] || { echo "h1 MAC $(mac "$pfx-h1" eth0)"; return 1; }
     [ "$(mtu "$pfx-h2" eth0)" = 1400 ] || { echo "h2 eth0 MTU $(mtu "$pfx-h2" eth0)"; return 1; }
     [ "$(mtu "" "$pfx-p2")" = 1400 ] || { echo "$pfx-p2 MTU $(mtu "" "$pfx-p2")"; return 1; }

@@ -71,7 +71,7 @@ long long strtoll(const char *restrict s, char **restrict end, int base)
     bool neg, ovf;
     unsigned long long v = libc_strtox(s, end, base, &neg, &ovf);
     if (neg)
-        return ovf || v > (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : (long long)(0 - v);
+        return ovf || v > (unsigned long long)LLONG_MAX + 1 ? -LLONG_MAX - 1 : (long long)(0 - v);
     return ovf || v > (unsigned long long)LLONG_MAX ? LLONG_MAX : (long long)v;
 }
 

@@ -1,5 +1,5 @@
 /*
- * trap.S — exception entry stubs for vectors 0..31.  Each stub makes the
+ * trap_entry.S — exception entry stubs for vectors 0..31.  Each stub makes the
  * stack uniform (a zero error code where the CPU pushes none, then the
  * vector), the common path saves every general register in the layout of
  * struct trap_frame (trap.h) and calls trap_dispatch(frame), which dumps
