@@ -51,6 +51,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
+# Fragments come before `all:`; without this their first rule would become
+# the default goal.
+.DEFAULT_GOAL := all
 -include $(wildcard */module.mk */*/module.mk)
 
 .PHONY: all deps run test unit pcap-tests check-freestanding clean help

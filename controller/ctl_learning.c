@@ -13,7 +13,8 @@
  *     never sent back where it came from, so a miss never loops.  A known
  *     dl_dst elsewhere gets a flow — in_port, dl_src, dl_dst (all 12 fields
  *     when an earlier app asked for exact flows), idle_timeout
- *     CTL_LEARN_IDLE, priority CTL_LEARN_PRIORITY, output:PORT — with the
+ *     CTL_LEARN_IDLE, priority CTL_LEARN_PRIORITY, cookie CTL_LEARN_COOKIE,
+ *     output:PORT — with the
  *     packet_in's buffer_id, so the switch forwards the buffered packet; an
  *     unbuffered packet is sent with a PACKET_OUT after the flow.
  * The in_port+dl_src part of the flow is what makes a moved host come back
@@ -30,6 +31,7 @@
 #define CTL_LEARN_MACS 1024
 #define CTL_LEARN_IDLE 60
 #define CTL_LEARN_PRIORITY 0x1000
+#define CTL_LEARN_COOKIE 0x1ea70000ull  /* marks the flows this app installs */
 
 struct learn_entry {
     uint8_t mac[6];
@@ -132,6 +134,7 @@ static void install_flow(struct ctl_dp *dp, const struct ctl_pi_ctx *ctx, uint16
         memcpy(fm.match.dl_dst, k->dl_dst, 6);
     }
     fm.command = OFPFC_ADD;
+    fm.cookie = CTL_LEARN_COOKIE;
     fm.idle_timeout = CTL_LEARN_IDLE;
     fm.priority = CTL_LEARN_PRIORITY;
     fm.buffer_id = ctx->pi->buffer_id;

@@ -36,9 +36,10 @@ done
 
 PFX=sd$$
 TMPD=$(mktemp -d /tmp/sluice-run.XXXXXX)
-SLUICE_PID=
+SLUICE_PID= TAIL_PID=
 cleanup() {
     trap - EXIT INT TERM
+    [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null
     echo
     echo "== tearing down"
     if [ -n "$SLUICE_PID" ]; then
@@ -51,7 +52,7 @@ cleanup() {
     rm -rf "$TMPD"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
+trap 'exit 0' INT     # Ctrl-C is how the demo is meant to end
 trap 'exit 143' TERM
 
 die() {
@@ -116,7 +117,11 @@ if [ -n "${SLUICE_RUN_SECONDS:-}" ]; then
 else
     echo "== per-port counters every second (Ctrl-C to stop and tear down):"
 fi
-tail -n 0 -f --pid="$SLUICE_PID" "$TMPD/sluice.out" | grep --line-buffered -E '^port' &
+tail -n 0 -f --pid="$SLUICE_PID" "$TMPD/sluice.out" |
+    while IFS= read -r line; do     # a blank line before each round
+        [[ $line =~ ^port\ +1\  ]] && echo
+        [[ $line == port* ]] && echo "$line"
+    done &
 TAIL_PID=$!
 if [ -n "${SLUICE_RUN_SECONDS:-}" ]; then
     sleep "$SLUICE_RUN_SECONDS"
@@ -125,5 +130,4 @@ else
     SLUICE_PID=
     echo "make run: the switch stopped" >&2
 fi
-kill "$TAIL_PID" 2>/dev/null
 exit 0

@@ -1,10 +1,12 @@
 /*
  * virtio_net.h — the virtio-net driver (kvm target): os/netdev.h class
  * "virtio", spec "virtio:N" = the N-th virtio-net device in discovery order
- * (PCI bus order on q35, then virtio-mmio devices in address order).
+ * (PCI bus order on q35; then virtio-mmio devices in command-line hint
+ * order, or on microvm without hints from the highest slot down, which is
+ * QEMU's -device order).
  *
- * virtio_net_discover() finds the devices (PCI vendor 0x1af4 device 0x1041,
- * modern transport; virtio-mmio version 2 at the command-line hints or, on
+ * virtio_net_discover() finds the devices (PCI vendor 0x1af4 device 0x1041 or
+ * transitional 0x1000, modern transport; virtio-mmio version 2 at the command-line hints or, on
  * a machine without PCI, at microvm's 24 fixed slots).  It is idempotent
  * and is called by the first open if nobody called it before.  The data
  * path follows os/netdev.h: RX descriptors point at pool buffers that are

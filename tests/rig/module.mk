@@ -1,9 +1,5 @@
 # tests/rig — the host test rig, build/<target>/sluice-rig (hosted Linux
 # program on libnl-3 / libnl-route-3; unix target only).
-# A rule in an included fragment would otherwise become make's default goal
-# (the top Makefile includes fragments before `all:`).
-.DEFAULT_GOAL := all
-
 ifeq ($(TARGET),unix)
 RIG_SRC := $(sort $(wildcard tests/rig/*.c))
 RIG_PKGS := libnl-3.0 libnl-route-3.0

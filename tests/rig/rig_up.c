@@ -116,6 +116,8 @@ static int setup_inside(struct up_ctx *c, unsigned i, const char *ns)
     if (!rc)
         rc = rig_addr_add(nl, RIG_HOST_IF, h->addr, h->plen);
     rig_nl_close(nl);
+    if (rc)
+        fprintf(stderr, "sluice-rig: (that was inside namespace %s)\n", ns);
     int rc2 = rig_netns_leave(saved);
     return rc ? rc : rc2;
 }
