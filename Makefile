@@ -3,7 +3,7 @@
 #   make                 build the unix target into build/unix/
 #   make run             build and run the switch on its embedded default
 #   make test            build and run every test (unit tests under ASan+UBSan)
-#   make TARGET=kvm      (later) the unikernel image
+#   make TARGET=kvm      the unikernel image build/kvm/sluice.kvm (QEMU -kernel)
 #   make SAN=asan        the same build with AddressSanitizer + UBSan, in build/unix-asan/
 #
 # Portable folders (openflow/ datapath/ controller/ switch/ libos/common/)
@@ -90,9 +90,11 @@ deps:
 	@mk/deps.sh
 
 # The embedded default (issue 4 replaces the pcap demo with the rig + learning app).
+# TARGET=kvm boots the unikernel in QEMU instead (libos/kvm/run-demo.sh).
+RUN_DEMO := $(if $(filter kvm,$(TARGET)),libos/kvm/run-demo.sh,mk/run-demo.sh)
 run: deps
 	@$(MAKE) --no-print-directory all
-	@mk/run-demo.sh $(BUILD)
+	@$(RUN_DEMO) $(BUILD)
 
 unit: $(UNIT_BIN)
 

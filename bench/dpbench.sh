@@ -6,8 +6,9 @@
 # 1. dpdk-testpmd io and macswap on two null PMDs, one forwarding core
 #    (bench/testpmd.sh): the ceiling.
 # 2. BUILD_DIR/bench/dpbench (default build/unix), every scenario, with the
-#    ratio to testpmd macswap, pinned to CPU 1 like testpmd's forwarding core.  --perf runs it under `perf stat` (and says
-#    when the hardware counters are not supported here).
+#    ratio to testpmd macswap, pinned to CPU 1 like testpmd's forwarding
+#    core.  --perf runs it under `perf stat` (and says when the hardware
+#    counters are not supported here).
 # 3. --callgrind: instructions per packet of each scenario's timed loop
 #    (callgrind collecting bench_timed_loop only), as the difference of a
 #    200k- and a 100k-packet run, so set-up and warm-up cancel out.

@@ -72,6 +72,20 @@ bench_sluice_start() {
     wait_listen "$OFPORT" 10
 }
 
+# bench_ovs_start: ovs_start, after waiting up to 2 minutes for the host's
+# one "ovs-netdev" tap to be free: every ovs-vswitchd with a netdev datapath
+# creates it, so two instances (e.g. a parallel integration run) collide.
+# Returns ovs_start's status.
+bench_ovs_start() {
+    local i
+    for i in $(seq 240); do
+        ip link show ovs-netdev >/dev/null 2>&1 || break
+        [ "$i" = 1 ] && echo "# waiting for another Open vSwitch to release ovs-netdev"
+        sleep 0.5
+    done
+    ovs_start
+}
+
 # trafgen_conf FILE random|fixed: 64-byte (60 + FCS) UDP frames 10.77.0.1 ->
 # 10.77.0.2; "random" gives every frame a random source MAC (a miss storm),
 # "fixed" one flow.
@@ -98,7 +112,13 @@ sender_start() {
 
 sender_stop() {
     [ -n "${SENDER_PID:-}" ] || return 0
+    # trafgen forks one worker per CPU it uses: stop the workers (children of
+    # the process we started), then the parent.
+    pkill -INT -P "$SENDER_PID" 2>/dev/null
     kill -INT "$SENDER_PID" 2>/dev/null
+    for _ in $(seq 30); do kill -0 "$SENDER_PID" 2>/dev/null || break; sleep 0.1; done
+    pkill -KILL -P "$SENDER_PID" 2>/dev/null
+    kill -KILL "$SENDER_PID" 2>/dev/null
     wait "$SENDER_PID" 2>/dev/null
     SENDER_PID=
 }

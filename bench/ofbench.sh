@@ -73,7 +73,7 @@ else
 fi
 sluice_stop
 PEER=ovs
-if ovs_start; then
+if bench_ovs_start; then
     measure ovs
 else
     echo "ofbench: Open vSwitch did not start"
@@ -91,7 +91,8 @@ for m in install_flows_per_s at_n_flows_per_s dump_s echo_rtt_us delete_all_s pa
     # Times: smaller is better, so the advantage is OVS / Sluice.
     adv=$(awk -v m=$m -v s="$1" -v o="$4" 'BEGIN {
         if (s == "nan" || o == "nan" || s == 0 || o == 0) {print "n/a"; exit}
-        if (m ~ /_s$|_us$/) printf "%.2f", o / s; else printf "%.2f", s / o }')
+        if (m == "dump_s" || m == "echo_rtt_us" || m == "delete_all_s") printf "%.2f", o / s
+        else printf "%.2f", s / o }')
     printf "%-22s %12.6g (%.4g..%.4g) %12.6g (%.4g..%.4g) %8s\n" $m $1 $2 $3 $4 $5 $6 "$adv" 2>/dev/null
     echo "$m,$1,$2,$3,$4,$5,$6,$adv" >>"$sum"
 done

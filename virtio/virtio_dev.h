@@ -26,6 +26,7 @@
 
 #define VIRTIO_F_VERSION_1 (1ull << 32)
 #define VIRTIO_RING_F_EVENT_IDX (1ull << 29)
+#define VIRTIO_MAX_QUEUES 64 /* queue indexes this driver can address */
 
 struct virtio_dev;
 
@@ -53,7 +54,7 @@ struct virtio_dev {
     /* PCI */
     uintptr_t common, notify, isr, devcfg;
     uint32_t notify_mult;
-    uint16_t notify_off[8];  /* per queue */
+    uint16_t notify_off[VIRTIO_MAX_QUEUES]; /* per queue */
     /* MMIO */
     uintptr_t base;
 };

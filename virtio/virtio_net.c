@@ -1,7 +1,12 @@
 /*
- * virtio_net.c — the virtio-net netdev (see virtio_net.h).  One RX and one
- * TX queue per device (queues 0 and 1); no offloads are negotiated, so
- * every frame is a plain Ethernet frame behind a zero 12-byte
+ * virtio_net.c — the virtio-net netdev (see virtio_net.h).
+ *
+ * Queue pairs: pair i is RX queue 2i and TX queue 2i+1; with
+ * VIRTIO_NET_F_MQ the control queue (index 2 * max_virtqueue_pairs) tells
+ * the device how many pairs to use (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET).  RX
+ * polls every pair in turn; TX picks the pair from a hash of the frame's
+ * addresses and ports, so a flow keeps its order.  No offloads are
+ * negotiated: every frame is a plain Ethernet frame behind a zero 12-byte
  * virtio_net_hdr (the VERSION_1 layout, num_buffers included).
  */
 #include "virtio/virtio_net.h"
@@ -12,6 +17,7 @@
 #include <string.h>
 
 #include "libos/kvm/kvm.h"
+#include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
@@ -19,21 +25,40 @@
 #include "virtio/virtio_dev.h"
 
 #define VNET_MAX 16
+#define VNET_MAX_PAIRS 4
 #define VNET_HDR 12
 #define VNET_QSIZE 256
+#define VNET_CTRL_QSIZE 16
+#define VNET_TX_WAIT_NS 100000     /* at most 100 us for a full TX ring */
+#define VNET_CTRL_WAIT_NS 100000000 /* at most 100 ms for a control command */
 #define VNET_F_MAC (1ull << 5)
 #define VNET_F_STATUS (1ull << 16)
+#define VNET_F_CTRL_VQ (1ull << 17)
+#define VNET_F_MQ (1ull << 22)
 #define VNET_S_LINK_UP 1
+#define VNET_CTRL_MQ 4
+#define VNET_CTRL_MQ_VQ_PAIRS_SET 0
 #define MICROVM_MMIO_BASE 0xfeb00000ull
 #define MICROVM_MMIO_SLOTS 24
 #define MICROVM_MMIO_SIZE 0x200
 
+struct vnet_queue {
+    struct virtqueue vq;
+    void *mem;
+    void **cookies;
+    uint16_t index;          /* virtqueue index on the device */
+    uint64_t packets;        /* frames through this queue */
+};
+
 struct vnet {
     struct netdev nd;
     struct virtio_dev *vd;
-    struct virtqueue rx, tx;
-    void *rx_mem, *tx_mem;
-    void **rx_cookies, **tx_cookies;
+    unsigned n_pairs;
+    unsigned rx_next;        /* pair RX polling starts at */
+    struct vnet_queue rx[VNET_MAX_PAIRS], tx[VNET_MAX_PAIRS];
+    struct vnet_queue ctrl;
+    uint8_t *ctrl_buf;       /* one page: command, data, ack */
+    uint64_t tx_full;        /* TX ring still full after the bounded wait */
 };
 
 static struct virtio_dev devs[VNET_MAX];
@@ -70,34 +95,41 @@ const char *virtio_net_describe(unsigned i, char *buf, unsigned len)
     return buf;
 }
 
-/* Posts up to the free RX descriptors with fresh pool buffers, kicking
- * the device when it asks.  Returns nothing. */
-static void vnet_refill(struct vnet *v)
+/* Returns the little-endian 16-bit config field at `off`. */
+static uint16_t vnet_cfg16(struct vnet *v, uint32_t off)
+{
+    return (uint16_t)(v->vd->t->cfg_read8(v->vd, off) | v->vd->t->cfg_read8(v->vd, off + 1) << 8);
+}
+
+/* Posts pool buffers on every free RX descriptor of q (as many as the pool
+ * gives), kicking the device when it asks.  Returns nothing. */
+static void vnet_refill(struct vnet *v, struct vnet_queue *q)
 {
     struct pkt *p[PKT_BURST];
-    while (vq_num_free(&v->rx) > 0) {
-        unsigned want = vq_num_free(&v->rx) < PKT_BURST ? vq_num_free(&v->rx) : PKT_BURST;
+    while (vq_num_free(&q->vq) > 0) {
+        unsigned want = vq_num_free(&q->vq) < PKT_BURST ? vq_num_free(&q->vq) : PKT_BURST;
         unsigned got = pkt_alloc_burst(v->nd.pool, p, want);
         for (unsigned i = 0; i < got; i++) {
             uint8_t *start = p[i]->data - VNET_HDR;
             uint32_t room = p[i]->buf_size - pkt_headroom(p[i]) + VNET_HDR;
-            vq_add(&v->rx, (uintptr_t)start, room, true, p[i]);
+            vq_add(&q->vq, (uintptr_t)start, room, true, p[i]);
         }
         if (got < want)
             break;
     }
-    if (vq_kick_prepare(&v->rx))
-        v->vd->t->notify(v->vd, 0);
+    if (vq_kick_prepare(&q->vq))
+        v->vd->t->notify(v->vd, q->index);
 }
 
-static unsigned vnet_rx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
+/* Takes up to n received frames of q into pkts.  Returns how many. */
+static unsigned vnet_rx_queue(struct vnet *v, struct vnet_queue *q, struct pkt **pkts,
+                              unsigned n, uint64_t *now)
 {
-    struct vnet *v = nd->priv;
+    struct netdev *nd = &v->nd;
     unsigned got = 0;
-    uint64_t now = 0;
     while (got < n) {
         uint32_t len;
-        struct pkt *p = vq_get_used(&v->rx, &len);
+        struct pkt *p = vq_get_used(&q->vq, &len);
         if (!p)
             break;
         if (len <= VNET_HDR || len - VNET_HDR > p->buf_size - pkt_headroom(p)) {
@@ -105,37 +137,92 @@ static unsigned vnet_rx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
             pkt_free(p);
             continue;
         }
-        if (!now)
-            now = os_clock_ns();
+        if (!*now)
+            *now = os_clock_ns();
         p->len = len - VNET_HDR;
-        p->ts_ns = now;
+        p->ts_ns = *now;
         p->in_port = 0;
         nd->stats.rx_packets++;
         nd->stats.rx_bytes += p->len;
         pkts[got++] = p;
     }
-    if (got || vq_num_free(&v->rx) >= v->rx.size / 2)
-        vnet_refill(v);
+    q->packets += got;
+    if (got || vq_num_free(&q->vq) >= q->vq.size / 2)
+        vnet_refill(v, q);
+    return got;
+}
+
+static unsigned vnet_rx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
+{
+    struct vnet *v = nd->priv;
+    unsigned got = 0;
+    uint64_t now = 0;
+    for (unsigned k = 0; k < v->n_pairs && got < n; k++)
+        got += vnet_rx_queue(v, &v->rx[(v->rx_next + k) % v->n_pairs], pkts + got, n - got, &now);
+    v->rx_next++;
     return got;
 }
 
 /* Frees the TX buffers the device is done with.  Returns nothing. */
-static void vnet_reclaim_tx(struct vnet *v)
+static void vnet_reclaim_tx(struct vnet_queue *q)
 {
     struct pkt *p;
-    while ((p = vq_get_used(&v->tx, NULL)))
+    while ((p = vq_get_used(&q->vq, NULL)))
         pkt_free(p);
+}
+
+/* Waits (bounded: VNET_TX_WAIT_NS) for the device to return TX buffers of
+ * a full ring.  Returns true when a descriptor is free. */
+static bool vnet_wait_tx_room(struct vnet *v, struct vnet_queue *q)
+{
+    if (vq_kick_prepare(&q->vq))
+        v->vd->t->notify(v->vd, q->index);
+    uint64_t until = os_clock_ns() + VNET_TX_WAIT_NS;
+    do {
+        vnet_reclaim_tx(q);
+        if (vq_num_free(&q->vq))
+            return true;
+    } while (os_clock_ns() < until);
+    return false;
+}
+
+/* Returns the TX pair for p: a hash of the MAC addresses and, for IPv4,
+ * the IP addresses and TCP/UDP ports, so that a flow stays on one queue. */
+static unsigned vnet_tx_pair(const struct vnet *v, const struct pkt *p)
+{
+    if (v->n_pairs == 1 || p->len < 14)
+        return 0;
+    const uint8_t *b = p->data;
+    uint32_t h = 2166136261u;
+    unsigned end = 12;
+    if (p->len >= 34 && os_get_be16(b + 12) == 0x0800) {
+        unsigned ihl = (b[14] & 0xfu) * 4u;
+        bool l4 = (b[23] == 6 || b[23] == 17) && !(os_get_be16(b + 20) & 0x3fff);
+        end = l4 && p->len >= 14 + ihl + 4 ? 14 + ihl + 4 : 34;
+    }
+    for (unsigned i = 0; i < end; i++)
+        if (i < 12 || i >= 26)
+            h = (h ^ b[i]) * 16777619u; /* FNV-1a */
+    h ^= h >> 16; /* FNV's low bits are weak: finish with murmur3's mixer */
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h % v->n_pairs;
 }
 
 static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
 {
     struct vnet *v = nd->priv;
-    unsigned sent = 0;
-    vnet_reclaim_tx(v);
+    unsigned sent = 0, touched = 0;
+    for (unsigned i = 0; i < v->n_pairs; i++)
+        vnet_reclaim_tx(&v->tx[i]);
     for (unsigned i = 0; i < n; i++) {
         struct pkt *p = pkts[i];
+        unsigned qi = vnet_tx_pair(v, p);
+        struct vnet_queue *q = &v->tx[qi];
+        if (!vq_num_free(&q->vq) && !vnet_wait_tx_room(v, q))
+            v->tx_full++;
         if (pkt_headroom(p) < VNET_HDR || p->len == 0 ||
-            vq_add(&v->tx, (uintptr_t)(p->data - VNET_HDR), p->len + VNET_HDR, false, p)) {
+            vq_add(&q->vq, (uintptr_t)(p->data - VNET_HDR), p->len + VNET_HDR, false, p)) {
             nd->stats.tx_dropped++;
             pkt_free(p);
             continue;
@@ -143,10 +230,13 @@ static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
         memset(p->data - VNET_HDR, 0, VNET_HDR);
         nd->stats.tx_packets++;
         nd->stats.tx_bytes += p->len;
+        q->packets++;
+        touched |= 1u << qi;
         sent++;
     }
-    if (vq_kick_prepare(&v->tx))
-        v->vd->t->notify(v->vd, 1);
+    for (unsigned i = 0; i < v->n_pairs; i++)
+        if ((touched & (1u << i)) && vq_kick_prepare(&v->tx[i].vq))
+            v->vd->t->notify(v->vd, v->tx[i].index);
     return sent;
 }
 
@@ -155,7 +245,7 @@ static bool vnet_link(struct vnet *v)
 {
     if (!(v->vd->features & VNET_F_STATUS))
         return true;
-    return v->vd->t->cfg_read8(v->vd, 6) & VNET_S_LINK_UP;
+    return vnet_cfg16(v, 6) & VNET_S_LINK_UP;
 }
 
 static bool vnet_poll_link(struct netdev *nd)
@@ -167,51 +257,85 @@ static bool vnet_poll_link(struct netdev *nd)
     return changed;
 }
 
-/* Frees everything of v, the device having been reset.  NULL ignored. */
-static void vnet_free(struct vnet *v)
+/* Frees a queue's buffers (the device having been reset) and memory. */
+static void vnet_queue_free(struct vnet_queue *q, bool pkts)
 {
     struct pkt *p;
-    if (v->rx_cookies && v->rx.cookie)
-        while ((p = vq_detach_unused(&v->rx)))
-            pkt_free(p);
-    if (v->tx_cookies && v->tx.cookie)
-        while ((p = vq_detach_unused(&v->tx)))
-            pkt_free(p);
-    os_page_free(v->rx_mem, vq_mem_size(v->rx.size));
-    os_page_free(v->tx_mem, vq_mem_size(v->tx.size));
-    os_free(v->rx_cookies);
-    os_free(v->tx_cookies);
+    while (pkts && q->vq.cookie && (p = vq_detach_unused(&q->vq)))
+        pkt_free(p);
+    os_page_free(q->mem, vq_mem_size(q->vq.size));
+    os_free(q->cookies);
+    memset(q, 0, sizeof *q);
+}
+
+/* Frees everything of v, the device having been reset. */
+static void vnet_free(struct vnet *v)
+{
+    for (unsigned i = 0; i < VNET_MAX_PAIRS; i++) {
+        vnet_queue_free(&v->rx[i], true);
+        vnet_queue_free(&v->tx[i], true);
+    }
+    vnet_queue_free(&v->ctrl, false);
+    os_page_free(v->ctrl_buf, OS_PAGE_SIZE);
     os_free(v);
 }
 
 static void vnet_close(struct netdev *nd)
 {
     struct vnet *v = nd->priv;
+    char rx[VNET_MAX_PAIRS * 21 + 1] = "", tx[VNET_MAX_PAIRS * 21 + 1] = ""; /* " %lu" each */
+    for (unsigned i = 0, a = 0, b = 0; i < v->n_pairs; i++) {
+        a += (unsigned)snprintf(rx + a, sizeof rx - a, " %lu", (unsigned long)v->rx[i].packets);
+        b += (unsigned)snprintf(tx + b, sizeof tx - b, " %lu", (unsigned long)v->tx[i].packets);
+    }
+    OS_INFO("virtio", "%s: closed; packets per queue pair: rx%s, tx%s; tx ring full %lu",
+            nd->name, rx, tx, (unsigned long)v->tx_full);
     virtio_dev_reset(v->vd);
     dev_open[v->vd - devs] = false;
     vnet_free(v);
 }
 
-/* Allocates and registers queue q of v.  Returns 0 or a negative errno. */
-static int vnet_setup_queue(struct vnet *v, uint16_t q, struct virtqueue *vq, void **mem,
-                            void ***cookies)
+/* Allocates queue `index` of size <= want into q and gives it to the
+ * device.  Returns 0 or a negative errno. */
+static int vnet_queue_setup(struct vnet *v, struct vnet_queue *q, uint16_t index, uint16_t want)
 {
-    uint16_t max = v->vd->t->queue_max(v->vd, q);
-    uint16_t size = VNET_QSIZE;
+    uint16_t max = v->vd->t->queue_max(v->vd, index);
+    uint16_t size = want;
     while (size > max && size > 1)
         size /= 2;
     if (max == 0 || size > max)
         return -ENODEV;
-    *mem = os_page_alloc(vq_mem_size(size));
-    *cookies = os_calloc(size, sizeof **cookies);
-    if (!*mem || !*cookies) {
-        os_page_free(*mem, vq_mem_size(size));
-        os_free(*cookies);
-        *mem = *cookies = NULL;
+    q->index = index;
+    q->mem = os_page_alloc(vq_mem_size(size));
+    q->cookies = os_calloc(size, sizeof *q->cookies);
+    if (!q->mem || !q->cookies)
         return -ENOMEM;
-    }
-    vq_init(vq, size, *mem, *cookies, (v->vd->features & VIRTIO_RING_F_EVENT_IDX) != 0);
-    return v->vd->t->queue_setup(v->vd, q, vq);
+    vq_init(&q->vq, size, q->mem, q->cookies, (v->vd->features & VIRTIO_RING_F_EVENT_IDX) != 0);
+    return v->vd->t->queue_setup(v->vd, index, &q->vq);
+}
+
+/* Asks the device to use `pairs` queue pairs (control queue, bounded
+ * wait).  Returns 0, -EIO when it refused, or -ETIMEDOUT. */
+static int vnet_set_pairs(struct vnet *v, unsigned pairs)
+{
+    uint8_t *b = v->ctrl_buf;
+    b[0] = VNET_CTRL_MQ;
+    b[1] = VNET_CTRL_MQ_VQ_PAIRS_SET;
+    b[2] = (uint8_t)pairs;
+    b[3] = (uint8_t)(pairs >> 8);
+    b[4] = 0xff;
+    const struct vq_seg segs[3] = {
+        { (uintptr_t)b, 2, false }, { (uintptr_t)b + 2, 2, false }, { (uintptr_t)b + 4, 1, true },
+    };
+    if (vq_add_chain(&v->ctrl.vq, segs, 3, v))
+        return -ENOSPC;
+    if (vq_kick_prepare(&v->ctrl.vq))
+        v->vd->t->notify(v->vd, v->ctrl.index);
+    uint64_t until = os_clock_ns() + VNET_CTRL_WAIT_NS;
+    while (!vq_get_used(&v->ctrl.vq, NULL))
+        if (os_clock_ns() > until)
+            return -ETIMEDOUT;
+    return *(volatile uint8_t *)(b + 4) == 0 ? 0 : -EIO;
 }
 
 static const struct netdev_class *vnet_class(void);
@@ -238,31 +362,74 @@ static void vnet_fill_netdev(struct vnet *v, unsigned idx, struct pkt_pool *pool
     nd->link_up = vnet_link(v);
 }
 
-static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
+/* Parses "N[,queues=Q]".  Returns 0 or -EINVAL. */
+static int vnet_parse_arg(const char *arg, unsigned long *idx, unsigned long *queues)
 {
     char *end;
-    unsigned long idx = strtoul(arg, &end, 10);
+    *queues = 0;
+    if (!*arg || *arg < '0' || *arg > '9')
+        return -EINVAL;
+    *idx = strtoul(arg, &end, 10);
+    if (!strncmp(end, ",queues=", 8)) {
+        const char *q = end + 8;
+        *queues = strtoul(q, &end, 10);
+        if (end == q || *queues == 0)
+            return -EINVAL;
+    }
+    return *end ? -EINVAL : 0;
+}
+
+/* Sets up the queues of an initialised device: up to `want` pairs (0 =
+ * all it offers, at most VNET_MAX_PAIRS).  Returns 0 or a negative errno. */
+static int vnet_setup_queues(struct vnet *v, unsigned long want)
+{
+    bool mq = (v->vd->features & (VNET_F_MQ | VNET_F_CTRL_VQ)) == (VNET_F_MQ | VNET_F_CTRL_VQ);
+    unsigned max = mq ? vnet_cfg16(v, 8) : 1;
+    if (max == 0 || max > VIRTIO_MAX_QUEUES / 2 - 1)
+        max = 1, mq = false;
+    unsigned pairs = want ? (unsigned)want : max;
+    if (pairs > max)
+        pairs = max;
+    if (pairs > VNET_MAX_PAIRS)
+        pairs = VNET_MAX_PAIRS;
+    v->n_pairs = pairs;
+    int rc = 0;
+    for (unsigned i = 0; i < pairs && !rc; i++) {
+        rc = vnet_queue_setup(v, &v->rx[i], (uint16_t)(2 * i), VNET_QSIZE);
+        if (!rc)
+            rc = vnet_queue_setup(v, &v->tx[i], (uint16_t)(2 * i + 1), VNET_QSIZE);
+    }
+    if (!rc && pairs > 1) {
+        v->ctrl_buf = os_page_alloc(OS_PAGE_SIZE);
+        rc = v->ctrl_buf ? vnet_queue_setup(v, &v->ctrl, (uint16_t)(2 * max), VNET_CTRL_QSIZE)
+                         : -ENOMEM;
+    }
+    return rc;
+}
+
+static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
+{
+    unsigned long idx, want;
     virtio_net_discover();
-    if (!*arg || *end || idx >= n_devs) {
-        OS_ERR("virtio", "virtio:%s: no such device (%u virtio-net device(s) found)", arg,
-               n_devs);
+    if (vnet_parse_arg(arg, &idx, &want) || idx >= n_devs) {
+        OS_ERR("virtio", "virtio:%s: no such device (%u virtio-net device(s) found; "
+               "spec virtio:N[,queues=Q])", arg, n_devs);
         return -ENODEV;
     }
     if (dev_open[idx]) {
         OS_ERR("virtio", "virtio:%s: already open", arg);
         return -EBUSY;
     }
-    if (pool && pkt_pool_headroom(pool) < VNET_HDR)
+    if (!pool || pkt_pool_headroom(pool) < VNET_HDR)
         return -EINVAL;
     struct vnet *v = os_calloc(1, sizeof *v);
     if (!v)
         return -ENOMEM;
     v->vd = &devs[idx];
-    int rc = virtio_dev_init(v->vd, VNET_F_MAC | VNET_F_STATUS | VIRTIO_RING_F_EVENT_IDX);
+    int rc = virtio_dev_init(v->vd, VNET_F_MAC | VNET_F_STATUS | VIRTIO_RING_F_EVENT_IDX |
+                                        VNET_F_CTRL_VQ | VNET_F_MQ);
     if (!rc)
-        rc = vnet_setup_queue(v, 0, &v->rx, &v->rx_mem, &v->rx_cookies);
-    if (!rc)
-        rc = vnet_setup_queue(v, 1, &v->tx, &v->tx_mem, &v->tx_cookies);
+        rc = vnet_setup_queues(v, want);
     if (rc) {
         OS_ERR("virtio", "virtio:%s (%s): cannot set up (%d)", arg, v->vd->where, rc);
         virtio_dev_reset(v->vd);
@@ -271,12 +438,19 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
     }
     vnet_fill_netdev(v, (unsigned)idx, pool);
     virtio_dev_ready(v->vd);
-    vnet_refill(v);
+    if (v->n_pairs > 1 && (rc = vnet_set_pairs(v, v->n_pairs))) {
+        OS_WARN("virtio", "%s: device refused %u queue pairs (%d); using one", v->nd.name,
+                v->n_pairs, rc);
+        v->n_pairs = 1;
+    }
+    for (unsigned i = 0; i < v->n_pairs; i++)
+        vnet_refill(v, &v->rx[i]);
     dev_open[idx] = true;
-    OS_INFO("virtio", "%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, queues %u/%u, link %s%s",
-            v->nd.name, v->vd->where, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2], v->nd.mac[3],
-            v->nd.mac[4], v->nd.mac[5], v->rx.size, v->tx.size, v->nd.link_up ? "up" : "down",
-            v->rx.event_idx ? ", event-idx" : "");
+    OS_INFO("virtio", "%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, %u queue pair(s) of %u/%u, "
+            "link %s%s", v->nd.name, v->vd->where, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2],
+            v->nd.mac[3], v->nd.mac[4], v->nd.mac[5], v->n_pairs, v->rx[0].vq.size,
+            v->tx[0].vq.size, v->nd.link_up ? "up" : "down",
+            v->rx[0].vq.event_idx ? ", event-idx" : "");
     *out = &v->nd;
     return 0;
 }

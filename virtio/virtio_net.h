@@ -12,8 +12,11 @@
  * path follows os/netdev.h: RX descriptors point at pool buffers that are
  * handed up as packets (zero copy); TX posts the packet's own buffer with
  * the virtio_net_hdr pushed into its headroom and frees it when the device
- * returns it.  Single-threaded; nothing blocks (device resets wait at most
- * a bounded time).
+ * returns it.  "virtio:N,queues=Q" uses Q queue pairs (VIRTIO_NET_F_MQ with
+ * the control queue); the default is every pair the device offers, at most
+ * 4; all are polled by rx_burst, and tx_burst keeps each flow on one pair.
+ * Single-threaded; nothing blocks (device resets, control commands and a
+ * full TX ring wait at most a bounded time).
  */
 #ifndef VIRTIO_NET_H
 #define VIRTIO_NET_H

@@ -59,7 +59,7 @@ static void pci_set_features(struct virtio_dev *d, uint64_t f)
 
 static uint16_t pci_queue_max(struct virtio_dev *d, uint16_t q)
 {
-    if (q >= mmio_read16(d->common + CC_NUMQ) || q >= 8)
+    if (q >= mmio_read16(d->common + CC_NUMQ) || q >= VIRTIO_MAX_QUEUES)
         return 0;
     mmio_write16(d->common + CC_QSELECT, q);
     return mmio_read16(d->common + CC_QSIZE);
@@ -73,7 +73,7 @@ static void pci_write64(uintptr_t a, uint64_t v)
 
 static int pci_queue_setup(struct virtio_dev *d, uint16_t q, const struct virtqueue *vq)
 {
-    if (q >= 8)
+    if (q >= VIRTIO_MAX_QUEUES)
         return -EINVAL;
     mmio_write16(d->common + CC_QSELECT, q);
     mmio_write16(d->common + CC_QSIZE, vq->size);
@@ -88,7 +88,7 @@ static int pci_queue_setup(struct virtio_dev *d, uint16_t q, const struct virtqu
 
 static void pci_notify(struct virtio_dev *d, uint16_t q)
 {
-    mmio_write16(d->notify + (uintptr_t)d->notify_off[q & 7] * d->notify_mult, q);
+    mmio_write16(d->notify + (uintptr_t)d->notify_off[q % VIRTIO_MAX_QUEUES] * d->notify_mult, q);
 }
 
 static uint8_t pci_cfg_read8(struct virtio_dev *d, uint32_t off)

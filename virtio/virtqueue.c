@@ -60,17 +60,33 @@ int vq_init(struct virtqueue *vq, uint16_t size, void *mem, void **cookies, bool
 
 int vq_add(struct virtqueue *vq, uint64_t addr, uint32_t len, bool writable, void *cookie)
 {
-    if (vq->num_free == 0 || !cookie)
+    const struct vq_seg seg = { addr, len, writable };
+    return vq_add_chain(vq, &seg, 1, cookie);
+}
+
+int vq_add_chain(struct virtqueue *vq, const struct vq_seg *segs, unsigned n, void *cookie)
+{
+    if (!cookie || vq->num_free < n)
         return -ENOSPC;
-    uint16_t id = vq->free_head;
-    struct vq_desc *d = &vq->desc[id];
-    vq->free_head = d->next;
-    vq->num_free--;
-    d->addr = addr;
-    d->len = len;
-    d->flags = writable ? VQ_DESC_F_WRITE : 0;
-    vq->cookie[id] = cookie;
-    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = id;
+    if (n == 0)
+        return -EINVAL;
+    for (unsigned i = 1; i < n; i++)
+        if (segs[i - 1].writable && !segs[i].writable)
+            return -EINVAL;
+    uint16_t head = vq->free_head, id = head;
+    for (unsigned i = 0; i < n; i++) {
+        struct vq_desc *d = &vq->desc[id];
+        d->addr = segs[i].addr;
+        d->len = segs[i].len;
+        d->flags = (uint16_t)((segs[i].writable ? VQ_DESC_F_WRITE : 0) |
+                              (i + 1 < n ? VQ_DESC_F_NEXT : 0));
+        if (i + 1 < n)
+            id = d->next; /* the free list's next is the chain's next */
+    }
+    vq->free_head = vq->desc[id].next;
+    vq->num_free = (uint16_t)(vq->num_free - n);
+    vq->cookie[head] = cookie;
+    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
     vq->avail_idx++;
     return 0;
 }
@@ -93,13 +109,19 @@ bool vq_kick_prepare(struct virtqueue *vq)
     return !(*(volatile uint16_t *)&vq->used->flags & VQ_USED_F_NO_NOTIFY);
 }
 
-/* Returns descriptor `id` to the free list. */
-static void vq_free_desc(struct virtqueue *vq, uint16_t id)
+/* Returns the chain starting at descriptor `head` to the free list. */
+static void vq_free_desc(struct virtqueue *vq, uint16_t head)
 {
-    vq->cookie[id] = NULL;
+    uint16_t id = head, n = 1;
+    vq->cookie[head] = NULL;
+    while ((vq->desc[id].flags & VQ_DESC_F_NEXT) && n < vq->size) {
+        id = vq->desc[id].next & (vq->size - 1);
+        n++;
+    }
+    vq->desc[id].flags = 0;
     vq->desc[id].next = vq->free_head;
-    vq->free_head = id;
-    vq->num_free++;
+    vq->free_head = head;
+    vq->num_free = (uint16_t)(vq->num_free + n);
 }
 
 void *vq_get_used(struct virtqueue *vq, uint32_t *len)

@@ -8,10 +8,11 @@
  * doorbell when vq_kick_prepare() says so.  It is pure code, so the unit
  * test plays the device in memory.
  *
- * Each buffer is one descriptor (the driver never chains: a packet's
- * virtio_net_hdr sits in its own headroom).  Free descriptors form a list
- * threaded through desc[].next; `cookie[id]` remembers what the buffer was
- * (a struct pkt *) until the device returns it.
+ * A packet is one descriptor (its virtio_net_hdr sits in its own
+ * headroom); control commands are short chains (vq_add_chain).  Free
+ * descriptors form a list threaded through desc[].next; `cookie[head]`
+ * remembers what the buffer was (a struct pkt *) until the device returns
+ * it, and returning it frees the whole chain.
  *
  * Invariants: num_free + buffers in flight == size; avail_idx and last_used
  * are free-running 16-bit counters; a cookie is returned exactly once.
@@ -85,6 +86,20 @@ int vq_init(struct virtqueue *vq, uint16_t size, void *mem, void **cookies, bool
  * its cookie (not NULL), without publishing it.  Returns 0, or -ENOSPC when
  * no descriptor is free (nothing changed). */
 int vq_add(struct virtqueue *vq, uint64_t addr, uint32_t len, bool writable, void *cookie);
+
+/* One segment of a descriptor chain. */
+struct vq_seg {
+    uint64_t addr;
+    uint32_t len;
+    bool writable; /* device-writable segments must follow readable ones */
+};
+
+/* Adds a chain of n (>= 1) segments as one buffer with one cookie (not
+ * NULL), without publishing it (used for control commands: header and data
+ * readable, status writable).  Returns 0, -ENOSPC when fewer than n
+ * descriptors are free, or -EINVAL (n == 0, or a readable segment after a
+ * writable one); nothing changes on failure. */
+int vq_add_chain(struct virtqueue *vq, const struct vq_seg *segs, unsigned n, void *cookie);
 
 /* Publishes the buffers added since the last call to the device.  Returns
  * true when the device must be notified (kicked). */

@@ -3,7 +3,8 @@
  * shutdown.  (QEMU -M microvm / -M q35 with -kernel, Firecracker.)
  *
  * Boot sequence (start.c, entered from libos/x86_64/boot.S in long mode):
- * serial console, IDT, checks hvm_start_info, TSC calibration, page
+ * serial console, IDT, checks hvm_start_info, TSC calibration, the idle
+ * tick (libos/x86_64/tick.h), page
  * allocator from the PVH memory map, command line split into words, then
  * os_main(argc, argv) — the product's entry point, defined by the program
  * linked into the image (switch/kvm/sluice_main.c) — and finally

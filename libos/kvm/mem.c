@@ -54,41 +54,60 @@ static void mem_cmos_range(uint64_t *lo, uint64_t *hi)
     *hi = above16 ? 0x1000000 + (above16 << 16) : 0x100000 + (above1 << 10);
 }
 
-int mem_init(const struct hvm_start_info *si)
+int mem_pick_range(const struct hvm_start_info *si, uint64_t floor, uint64_t limit,
+                   uint64_t *out_lo, uint64_t *out_hi, uint64_t *ram)
 {
-    uint64_t floor = ((uintptr_t)__image_end + OS_PAGE_SIZE - 1) & ~(uint64_t)(OS_PAGE_SIZE - 1);
     uint64_t best_lo = 0, best_hi = 0;
     const struct hvm_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
     unsigned n = si->version >= 1 && si->memmap_paddr ? si->memmap_entries : 0;
-    for (unsigned i = 0; i <= n; i++) {
-        uint64_t lo, hi;
-        if (i < n) {
-            if (e[i].type != HVM_MEMMAP_RAM)
-                continue;
-            lo = e[i].addr;
-            hi = e[i].addr + e[i].size;
-            stats.ram_bytes += e[i].size;
-        } else if (n == 0) {
-            mem_cmos_range(&lo, &hi);
-            stats.ram_bytes = hi;
-        } else {
-            break;
-        }
+    *ram = 0;
+    floor = (floor + OS_PAGE_SIZE - 1) & ~(uint64_t)(OS_PAGE_SIZE - 1);
+    for (unsigned i = 0; i < n; i++) {
+        if (e[i].type != HVM_MEMMAP_RAM || e[i].size == 0 || e[i].addr + e[i].size < e[i].addr)
+            continue;
+        uint64_t lo = e[i].addr, hi = e[i].addr + e[i].size;
+        *ram += e[i].size;
         if (lo < floor)
             lo = floor;
-        if (hi > MEM_LIMIT)
-            hi = MEM_LIMIT;
+        if (hi > limit)
+            hi = limit;
         hi &= ~(uint64_t)(OS_PAGE_SIZE - 1);
         if (hi > lo && hi - lo > best_hi - best_lo) {
             best_lo = lo;
             best_hi = hi;
         }
     }
-    if (best_hi <= best_lo)
-        return -ENOMEM;
-    arena_start = arena_next = (uintptr_t)best_lo;
-    arena_end = (uintptr_t)best_hi;
-    stats.arena_bytes = best_hi - best_lo;
+    *out_lo = best_lo;
+    *out_hi = best_hi;
+    return best_hi > best_lo ? 0 : -ENOMEM;
+}
+
+void mem_arena_init(uintptr_t lo, uintptr_t hi)
+{
+    arena_start = arena_next = lo;
+    arena_end = hi;
+    free_extents = NULL;
+    memset(heap_free, 0, sizeof heap_free);
+    stats.arena_bytes = hi - lo;
+    stats.bad_frees = 0;
+}
+
+int mem_init(const struct hvm_start_info *si)
+{
+    uint64_t floor = (uintptr_t)__image_end, lo, hi, ram;
+    int rc = mem_pick_range(si, floor, MEM_LIMIT, &lo, &hi, &ram);
+    if (rc && !(si->version >= 1 && si->memmap_entries)) {
+        mem_cmos_range(&lo, &hi); /* a loader without a memory map */
+        ram = hi;
+        floor = (floor + OS_PAGE_SIZE - 1) & ~(uint64_t)(OS_PAGE_SIZE - 1);
+        lo = lo < floor ? floor : lo;
+        hi = hi > MEM_LIMIT ? MEM_LIMIT : hi & ~(uint64_t)(OS_PAGE_SIZE - 1);
+        rc = hi > lo ? 0 : -ENOMEM;
+    }
+    if (rc)
+        return rc;
+    mem_arena_init((uintptr_t)lo, (uintptr_t)hi);
+    stats.ram_bytes = ram;
     return 0;
 }
 

@@ -21,6 +21,17 @@
  * when no usable range was found. */
 int mem_init(const struct hvm_start_info *si);
 
+/* Picks the largest RAM range of the memory map of `si` within [floor,
+ * limit), page-aligned.  Sets *lo, *hi and *ram (all RAM in the map).
+ * Returns 0, or -ENOMEM when there is none.  Pure: used by mem_init and by
+ * the host unit test. */
+int mem_pick_range(const struct hvm_start_info *si, uint64_t floor, uint64_t limit,
+                   uint64_t *lo, uint64_t *hi, uint64_t *ram);
+
+/* (Re)starts the allocator on [lo, hi) (page-aligned), forgetting every
+ * earlier allocation.  Returns nothing. */
+void mem_arena_init(uintptr_t lo, uintptr_t hi);
+
 /* Usage counters for the boot log and the exit report. */
 struct mem_stats {
     uint64_t ram_bytes;     /* usable RAM in the memory map */

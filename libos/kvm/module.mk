@@ -22,6 +22,9 @@ KVM_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mcmodel=small
 
 ifeq ($(TARGET),kvm)
+ifneq ($(SAN),)
+$(error SAN=$(SAN): sanitizers need a host runtime; build TARGET=kvm without SAN)
+endif
 PORTABLE_CFLAGS += $(KVM_KERNEL_FLAGS)
 PROGRAMS := $(BUILD)/sluice.kvm
 KVM_OBJ := $(call obj,$(KVM_C_SRC)) $(patsubst %.S,$(BUILD)/obj/%.o,$(KVM_ASM_SRC))

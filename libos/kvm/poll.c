@@ -6,15 +6,15 @@
  * callers only reach with handles that os/stream.h never hands out.
  * Timers are kept in a small array (the control path has a handful);
  * os_poll_run() runs the due ones and otherwise spins with PAUSE until the
- * earliest of its timeout and the next timer (interrupt-driven HLT is the
- * next step).  With no timer and an unbounded timeout it returns at once:
+ * earliest of its timeout and the next timer, halting between idle ticks
+ * (libos/x86_64/tick.h).  With no timer and an unbounded timeout it returns at once:
  * nothing else can wake it.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "libos/x86_64/cpu.h"
+#include "libos/x86_64/tick.h"
 #include "os/clock.h"
 #include "os/mem.h"
 #include "os/poll.h"
@@ -147,6 +147,6 @@ int os_poll_run(struct os_poll *p, uint64_t timeout_ns)
         if (wake > deadline)
             wake = deadline;
         while (os_clock_ns() < wake)
-            cpu_pause();
+            tick_idle();
     }
 }

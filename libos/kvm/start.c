@@ -3,17 +3,18 @@
  * kvm.h for the sequence and the command-line rules).
  */
 #include <errno.h>
-#include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "libos/kvm/cmdline.h"
 #include "libos/kvm/kvm.h"
 #include "libos/kvm/mem.h"
 #include "libos/x86_64/cpu.h"
+#include "os/clock.h"
 #include "libos/x86_64/pci.h"
 #include "libos/x86_64/platform.h"
 #include "libos/x86_64/pvh.h"
 #include "libos/x86_64/serial.h"
+#include "libos/x86_64/tick.h"
 #include "libos/x86_64/trap.h"
 #include "libos/x86_64/tsc.h"
 
@@ -52,68 +53,6 @@ int kvm_has_pci(void)
     return has_pci;
 }
 
-/* Parses "SIZE@ADDR[:IRQ]" (SIZE with an optional K/M suffix).  Returns 0
- * or -EINVAL. */
-static int parse_mmio_hint(const char *s, struct kvm_mmio_hint *h)
-{
-    char *end;
-    h->size = strtoull(s, &end, 0);
-    if (*end == 'K' || *end == 'k')
-        h->size <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        h->size <<= 20, end++;
-    if (*end != '@' || !h->size)
-        return -EINVAL;
-    h->base = strtoull(end + 1, &end, 0);
-    h->irq = 0;
-    if (*end == ':')
-        h->irq = (uint32_t)strtoul(end + 1, &end, 0);
-    return *end || !h->base ? -EINVAL : 0;
-}
-
-/* Splits `words` in place (blanks separate, double quotes group).
- * Returns argc (argv[0] = "sluice"); consumes virtio_mmio.device= hints. */
-static int split_cmdline(void)
-{
-    static const char hint_prefix[] = "virtio_mmio.device=";
-    static char prog[] = "sluice";
-    int argc = 0;
-    kvm_argv[argc++] = prog;
-    char *r = words, *w = words;
-    while (*r) {
-        while (*r == ' ' || *r == '\t' || *r == '\n')
-            r++;
-        if (!*r)
-            break;
-        char *start = w;
-        bool quoted = false;
-        while (*r && (quoted || (*r != ' ' && *r != '\t' && *r != '\n'))) {
-            if (*r == '"')
-                quoted = !quoted;
-            else
-                *w++ = *r;
-            r++;
-        }
-        if (*r)
-            r++;
-        *w++ = '\0';
-        if (!strncmp(start, hint_prefix, sizeof hint_prefix - 1)) {
-            if (n_hints < KVM_MAX_MMIO_HINTS &&
-                !parse_mmio_hint(start + sizeof hint_prefix - 1, &hints[n_hints]))
-                n_hints++;
-            else
-                serial_printf("boot: ignoring malformed or extra '%s'\n", start);
-            continue;
-        }
-        if (argc < KVM_MAX_ARGS)
-            kvm_argv[argc++] = start;
-        else
-            serial_printf("boot: too many words on the command line; '%s' dropped\n", start);
-    }
-    kvm_argv[argc] = NULL;
-    return argc;
-}
-
 void kvm_start(const struct hvm_start_info *si)
 {
     serial_init();
@@ -132,8 +71,10 @@ void kvm_start(const struct hvm_start_info *si)
     }
     memcpy(words, cmdline, sizeof words);
     uint64_t hz = tsc_init();
-    serial_printf("boot: TSC %lu.%03lu MHz (%s)\n", (unsigned long)(hz / 1000000),
-                  (unsigned long)(hz / 1000 % 1000), tsc_source());
+    unsigned tick = tick_init();
+    serial_printf("boot: TSC %lu.%03lu MHz (%s), idle tick %u Hz%s\n", (unsigned long)(hz / 1000000),
+                  (unsigned long)(hz / 1000 % 1000), tsc_source(), tick,
+                  tick ? " (local APIC)" : " (none: idle loop spins)");
     if (mem_init(si)) {
         serial_puts("boot: no usable RAM in the memory map; stopping\n");
         plat_exit(PLAT_EXIT_FAIL);
@@ -146,10 +87,21 @@ void kvm_start(const struct hvm_start_info *si)
                   (unsigned long)((__image_end - __image_start) >> 10),
                   (unsigned long)(ms.arena_bytes >> 10));
     serial_printf("boot: command line \"%s\"\n", cmdline);
-    int argc = split_cmdline();
+    static char prog[] = "sluice";
+    struct kvm_cmdline_result cr =
+        kvm_cmdline_split(words, prog, kvm_argv, KVM_MAX_ARGS, hints, KVM_MAX_MMIO_HINTS);
+    n_hints = cr.n_hints;
+    if (cr.dropped_words || cr.bad_hints)
+        serial_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
+                      "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
+                      KVM_MAX_ARGS, cr.bad_hints);
+    if (strlen(cmdline) == CMDLINE_MAX - 1)
+        serial_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();
-    serial_printf("boot: %s, %u virtio-mmio hint(s)\n", has_pci ? "PCI host bridge" : "no PCI",
-                  n_hints);
-    int rc = os_main(argc, kvm_argv);
+    uint64_t plat_ns = tsc_delta_ns(boot_tsc, os_cycles());
+    serial_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
+                  "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
+                  (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
+    int rc = os_main(cr.argc, kvm_argv);
     plat_exit(rc);
 }

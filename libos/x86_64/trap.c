@@ -16,7 +16,7 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "idt gate");
 
 extern const uint64_t trap_stubs[32];
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[48] __attribute__((aligned(16))); /* exceptions + PIC IRQs */
 
 static const char *const trap_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -27,15 +27,21 @@ static const char *const trap_names[32] = {
     "#VE virtualization", "#CP control protection",
 };
 
+void trap_set_gate(unsigned vector, void (*entry)(void))
+{
+    uint64_t a = (uint64_t)(uintptr_t)entry;
+    if (vector >= sizeof idt / sizeof idt[0])
+        return;
+    idt[vector] = (struct idt_gate){
+        .off0 = (uint16_t)a, .sel = 0x08, .ist = 0, .type = 0x8e, /* interrupt gate */
+        .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32),
+    };
+}
+
 void trap_init(void)
 {
-    for (int i = 0; i < 32; i++) {
-        uint64_t a = trap_stubs[i];
-        idt[i] = (struct idt_gate){
-            .off0 = (uint16_t)a, .sel = 0x08, .ist = 0, .type = 0x8e, /* interrupt gate */
-            .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32),
-        };
-    }
+    for (unsigned i = 0; i < 32; i++)
+        trap_set_gate(i, (void (*)(void))(uintptr_t)trap_stubs[i]);
     struct __attribute__((packed)) { uint16_t limit; uint64_t base; } ptr = {
         sizeof idt - 1, (uint64_t)(uintptr_t)idt,
     };

@@ -4,8 +4,8 @@
  * trap_init() installs an IDT whose 32 exception vectors all lead to one
  * handler: it prints the vector and its name, the error code, CR2 for page
  * faults, RIP/CS/RFLAGS/RSP/SS and every general register on the console,
- * then stops the machine through plat_exit(PLAT_EXIT_FAULT).  Interrupts
- * (vectors >= 32) are not used: the kernel polls.
+ * then stops the machine through plat_exit(PLAT_EXIT_FAULT).  The only
+ * interrupt is the idle tick (tick.h, vector 32); devices are polled.
  *
  * trap_crash_test() deliberately faults, for the boot tests.
  */
@@ -24,6 +24,10 @@ struct trap_frame {
 
 /* Loads the IDT.  Returns nothing. */
 void trap_init(void);
+
+/* Points IDT entry `vector` (< 48) at `entry`, an interrupt gate.  Returns
+ * nothing; out-of-range vectors are ignored. */
+void trap_set_gate(unsigned vector, void (*entry)(void));
 
 /* Called by trap_entry.S; dumps `f` and stops the machine.  Never returns. */
 void trap_dispatch(struct trap_frame *f) __attribute__((noreturn));

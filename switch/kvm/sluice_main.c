@@ -10,6 +10,8 @@
  *  - --controller and --listen are accepted but not available yet (the
  *    unikernel has no TCP/IP stack): the boot log says so and they are
  *    dropped;
+ *  - --app runs the embedded controller (learning, ...); apps that read a
+ *    file (static=FILE, firewall=FILE) fail: there is no file system;
  *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
  *    guest memory.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
@@ -27,6 +29,7 @@
 #include "libos/kvm/mem.h"
 #include "libos/x86_64/platform.h"
 #include "libos/x86_64/serial.h"
+#include "libos/x86_64/tick.h"
 #include "libos/x86_64/trap.h"
 #include "libos/x86_64/tsc.h"
 #include "os/clock.h"
@@ -39,6 +42,7 @@
 #define KVM_DEFAULT_PACKETS 1024
 #define KVM_DEFAULT_MAX_FLOWS 4096
 #define MAX_WORDS (KVM_MAX_ARGS + SW_MAX_PORTS * 2 + 1)
+#define IDLE_AFTER_NS (1 * OS_NS_PER_MS) /* no traffic for this long: halt between ticks */
 
 /* The test hooks taken off the command line. */
 struct hooks {
@@ -105,9 +109,15 @@ static void drop_unavailable(struct sw_config *cfg)
         OS_WARN("sluice", "--listen %s: not available on the unikernel yet (no TCP/IP "
                 "stack; next step); ignored", cfg->listens[i]);
     cfg->n_controllers = cfg->n_listens = 0;
-    if (cfg->apps)
-        OS_WARN("sluice", "--app %s: the embedded controller is not in this build yet; "
-                "ignored", cfg->apps);
+}
+
+/* ctl_read_file_fn for the embedded controller's apps: the unikernel has no
+ * file system.  Returns -ENOENT with a log line. */
+static int kvm_read_file(void *arg, const char *path, char **text)
+{
+    *text = NULL;
+    OS_ERR("sluice", "%s: the unikernel has no file system", path);
+    return -ENOENT;
 }
 
 /* Returns a heap copy of inline flows with ';' turned into newlines. */
@@ -125,18 +135,25 @@ static void emit_serial(const char *line, void *arg)
     serial_printf("%s\n", line);
 }
 
-/* Runs the switch until run_ms elapses (forever when 0).  Returns nothing. */
+/* Runs the switch until run_ms elapses (forever when 0): busy-polls while
+ * traffic flows; after IDLE_AFTER_NS without a packet it halts between
+ * idle ticks (1/TICK_HZ), which costs an idle switch's first packet up to
+ * one tick of latency.  Returns nothing. */
 static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
     uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
     uint64_t interval = (uint64_t)cfg->stats_interval_ms * OS_NS_PER_MS;
     uint64_t next_stats = interval ? start + interval : UINT64_MAX;
+    uint64_t last_busy = start;
     for (;;) {
         uint64_t now = os_clock_ns();
         if (now >= stop)
             break;
-        sw_switch_step(sw, now);
+        if (sw_switch_step(sw, now) > 0)
+            last_busy = now;
+        else if (now - last_busy >= IDLE_AFTER_NS)
+            tick_idle(); /* stays idle: one poll per tick until traffic */
         if (now >= next_stats) {
             sw_switch_report_ports(sw, emit_serial, NULL);
             next_stats = now + interval;
@@ -150,10 +167,11 @@ static void print_config(const struct sw_config *cfg)
     serial_printf("sluice: config: %u port(s)", cfg->n_ports);
     for (unsigned i = 0; i < cfg->n_ports; i++)
         serial_printf(" %u=%s", i + 1, cfg->ports[i]);
-    serial_printf(", dpid %016lx, fail-mode %s, max-flows %u, packets %u, flows %s\n",
-                  (unsigned long)cfg->dpid,
+    serial_printf(", dpid %016lx, fail-mode %s, max-flows %u, packets %u, flows %s, "
+                  "apps %s\n", (unsigned long)cfg->dpid,
                   cfg->fail_mode == SW_FAIL_STANDALONE ? "standalone" : "secure",
-                  cfg->max_flows, cfg->n_packets, cfg->flows_file ? "inline" : "none");
+                  cfg->max_flows, cfg->n_packets, cfg->flows_file ? "inline" : "none",
+                  cfg->apps ? cfg->apps : "none");
 }
 
 int os_main(int argc, char **argv)
@@ -188,6 +206,10 @@ int os_main(int argc, char **argv)
     }
     if (cfg.help) {
         serial_puts(sw_config_usage());
+        serial_puts("\nOn the kvm target (options on the kernel command line):\n"
+                    "  ports are virtio:N, the N-th virtio-net device (default: all of them);\n"
+                    "  --flows takes the flows themselves, separated by ';';\n"
+                    "  --controller/--listen need the TCP/IP stack (not yet available).\n");
         return PLAT_EXIT_OK;
     }
     if (cfg.version) {
@@ -204,7 +226,11 @@ int os_main(int argc, char **argv)
         return PLAT_EXIT_FAIL;
     }
     int rc = PLAT_EXIT_OK;
-    if (cfg.flows_file) {
+    if (sw_switch_start_apps(sw, kvm_read_file, NULL, os_clock_ns(), err, sizeof err)) {
+        serial_printf("sluice: %s\n", err);
+        rc = PLAT_EXIT_FAIL;
+    }
+    if (rc == PLAT_EXIT_OK && cfg.flows_file) {
         char *text = inline_flows(cfg.flows_file);
         int nf = text ? sw_switch_load_flows(sw, text, "--flows", os_clock_ns(), err, sizeof err)
                       : -ENOMEM;

@@ -34,6 +34,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 . "$HERE/t_ofctl.sh"
 # shellcheck source=t_hosts.sh
 . "$HERE/t_hosts.sh"
+# shellcheck source=t_ctl.sh
+. "$HERE/t_ctl.sh"
 
 summary() {
     echo "integration: $N_PASS passed, $N_FAIL failed"
@@ -102,6 +104,18 @@ for t in $OSKEN_TESTS; do run_test "$t"; done
 if [ -z "$GATE" ]; then
     osken_stop
     peer_start || note "the switch did not restart without a controller"
+fi
+
+# 3b. the Sluice controller: embedded apps, then sluice-controller driving OVS
+if [ -z "$GATE" ]; then
+    for t in $CTL_EMBED_TESTS $CTL_FW_TESTS; do run_test "$t"; done
+    [ "$PEER" = sluice ] && { peer_start || note "the switch did not restart without --app"; }
+    ctl_ovs_up
+    for t in $CTL_OVS_TESTS; do run_test "$t"; done
+    ctld_stop
+    ctl_ovs_down
+else
+    for t in $CTL_EMBED_TESTS $CTL_FW_TESTS $CTL_OVS_TESTS; do run_test "$t"; done
 fi
 
 # 4. tshark decodes the whole session

@@ -18,6 +18,7 @@ import time
 
 KERNEL, MACHINE, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
 N = 20
+MEM = "8M"
 
 
 def free_port():
@@ -80,7 +81,7 @@ def main():
                 "-device", "virtio-net-device,netdev=n0",
                 "-device", "virtio-net-device,netdev=n1"]
     flows = "in_port=1,actions=output:2;in_port=2,dl_type=0x0800,actions=output:1"
-    cmd = ["qemu-system-x86_64", "-M", MACHINE, "-m", "16M", "-nographic", "-nodefaults",
+    cmd = ["qemu-system-x86_64", "-M", MACHINE, "-m", MEM, "-nographic", "-nodefaults",
            "-no-reboot", "-serial", "stdio", "-kernel", KERNEL,
            "-append", "--run-ms 4000 --flows " + flows,
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",

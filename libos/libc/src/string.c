@@ -7,8 +7,9 @@
  * with object-like macros (memcpy -> sl_memcpy) and includes this file.
  * Built with -fno-builtin -fno-tree-loop-distribute-patterns so that the
  * compiler does not turn these loops back into calls to themselves.
- * memcpy/memset use `rep movsb`/`rep stosb` (fast strings on every x86_64
- * the project targets).
+ * memcpy/memset use `rep movsq`/`rep stosq` plus a byte tail (fast on
+ * hardware, and eight times fewer iterations than the byte forms under
+ * QEMU's TCG, which matters for zeroing the packet pool at boot).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,14 +20,19 @@
 void *(memcpy)(void *restrict d, const void *restrict s, size_t n)
 {
     void *ret = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(r) : : "memory");
     return ret;
 }
 
 void *(memset)(void *d, int c, size_t n)
 {
     void *ret = d;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    uint64_t pattern = (uint64_t)(unsigned char)c * 0x0101010101010101ull;
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(pattern) : "memory");
     return ret;
 }
 

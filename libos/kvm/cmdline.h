@@ -1,0 +1,34 @@
+/*
+ * cmdline.h — splitting the kernel command line (pure code; used by
+ * start.c, unit-tested on the host).
+ *
+ * Words are separated by blanks (space, tab, newline); a double quote
+ * starts or ends a quoted run in which blanks do not split, and is itself
+ * removed ("--flows=\"a b\"" is one word --flows=a b).  Words of the form
+ * `virtio_mmio.device=SIZE@ADDR[:IRQ]` (SIZE with an optional K or M
+ * suffix; numbers in C syntax) are taken out as device hints.  Malformed
+ * hints, hints beyond the array and words beyond the argument array are
+ * dropped and counted, never stored out of bounds.
+ */
+#ifndef KVM_CMDLINE_H
+#define KVM_CMDLINE_H
+
+#include "libos/kvm/kvm.h"
+
+struct kvm_cmdline_result {
+    int argc;               /* words stored in argv (argv[argc] = NULL) */
+    unsigned n_hints;       /* hints stored */
+    unsigned dropped_words; /* words that did not fit */
+    unsigned bad_hints;     /* malformed hints, or hints that did not fit */
+};
+
+/* Splits `buf` in place.  argv[0] is set to `prog`; at most max_args words
+ * including it are stored, followed by NULL (argv has max_args + 1 slots).
+ * Returns the counts. */
+struct kvm_cmdline_result kvm_cmdline_split(char *buf, char *prog, char **argv, int max_args,
+                                            struct kvm_mmio_hint *hints, unsigned max_hints);
+
+/* Parses "SIZE@ADDR[:IRQ]".  Returns 0 and fills *h, or -EINVAL. */
+int kvm_cmdline_parse_hint(const char *s, struct kvm_mmio_hint *h);
+
+#endif /* KVM_CMDLINE_H */

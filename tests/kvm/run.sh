@@ -1,0 +1,126 @@
+#!/bin/bash
+# Boot and forwarding tests of the unikernel image under QEMU (TCG; KVM is
+# not required).
+#
+# Usage: tests/kvm/run.sh [BUILD_DIR]
+#   BUILD_DIR  any build directory of the tree (e.g. build/unix-asan, as
+#              tests/run-all.sh passes); its parent is used as BUILDROOT, so
+#              the image is built (incrementally) as BUILDROOT/kvm/sluice.kvm
+#              with `make TARGET=kvm` from the repository root.
+#
+# Cases, each QEMU run bounded by `timeout` ($QEMU_TIMEOUT s, default 20):
+#   build               make TARGET=kvm succeeds, image < 1 MiB
+#   boot-microvm/q35    banner, command line echoed, --version, exit code 0
+#   usage-error         an unknown option exits with code 2
+#   crash-ud2/div0/pf   the --crash-test hook prints the exception dump
+#                       (vector, error code, registers) and exits with code 3
+#   fwd-q35/microvm     tests/kvm/fwd.py: two virtio-net NICs (modern PCI on
+#                       q35, virtio-mmio v2 on microvm) on QEMU UDP socket
+#                       netdevs on loopback, flows inline on the command line
+#   hosts-q35/microvm   tests/kvm/hosts.sh (root, needs sluice-rig from the
+#                       unix build): two namespaces on taps, --app learning,
+#                       ping both ways and iperf3; skipped otherwise
+#   hosts-q35-mq        the same with 2 queue pairs per NIC (multi-queue
+#                       taps, mq=on), 4 iperf3 streams, both RX queues used
+# QEMU's exit status is (code << 1) | 1 through isa-debug-exit.
+# Prints "ok NAME" / "FAIL NAME" and the closing line
+# "kvm: N passed, M failed"; exit status 0 only when all passed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-build/unix}
+case $build in /*) ;; *) build=$root/$build ;; esac
+buildroot=$(dirname "$build")
+kernel=$buildroot/kvm/sluice.kvm
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-20}
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-kvm.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+result() { # name, ok(0|1), [log]
+    if [ "$2" = 0 ]; then
+        echo "ok   $1"; pass=$((pass + 1))
+    else
+        echo "FAIL $1"; fail=$((fail + 1))
+        [ -n "${3:-}" ] && sed 's/^/    | /' "$3" | tail -30
+    fi
+}
+
+# boot NAME MACHINE APPEND -> runs QEMU, log in $tmp/NAME.log, sets $status
+boot() {
+    local name=$1 machine=$2 append=$3
+    timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M "$machine" -m 8M -nographic -nodefaults \
+        -no-reboot -serial stdio -kernel "$kernel" -append "$append" \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 >"$tmp/$name.log" 2>&1
+    status=$?
+}
+
+# expect NAME STATUS PATTERN... : status matches and every pattern is in the log
+expect() {
+    local name=$1 want=$2 ok=0
+    shift 2
+    [ "$status" = "$want" ] || { echo "    status $status, want $want" >>"$tmp/$name.log"; ok=1; }
+    for p in "$@"; do
+        grep -qF -- "$p" "$tmp/$name.log" || { echo "    missing: $p" >>"$tmp/$name.log"; ok=1; }
+    done
+    result "$name" $ok "$tmp/$name.log"
+}
+
+(cd "$root" && make --no-print-directory TARGET=kvm SAN= BUILDROOT="$buildroot") >"$tmp/build.log" 2>&1
+rc=$?
+size=$(stat -c %s "$kernel" 2>/dev/null || echo 0)
+[ $rc = 0 ] && [ "$size" -gt 0 ] && [ "$size" -lt 1048576 ]
+result "build (sluice.kvm $size bytes)" $? "$tmp/build.log"
+if [ $rc != 0 ]; then
+    echo "kvm: $pass passed, $((fail + 1)) failed"
+    exit 1
+fi
+
+for m in microvm q35; do
+    boot boot-$m $m "--dpid 0x1234 --log-level debug --version"
+    expect boot-$m 1 "Sluice unikernel booting" 'command line "--dpid 0x1234 --log-level debug --version"' \
+        "sluice 0.1 (OpenFlow 1.0, kvm target)" "halting with exit code 0"
+done
+
+boot usage-error microvm "--bogus 1"
+expect usage-error 5 "unknown option '--bogus'" "halting with exit code 2"
+
+boot crash-ud2 microvm "--crash-test ud2"
+expect crash-ud2 7 "*** EXCEPTION vector 6 (#UD invalid opcode) error 0x0" "rip " "r15 " \
+    "halting with exit code 3"
+boot crash-div0 q35 "--crash-test div0"
+expect crash-div0 7 "*** EXCEPTION vector 0 (#DE divide error)" "rflags" "halting with exit code 3"
+boot crash-pf microvm "--crash-test=pf"
+expect crash-pf 7 "*** EXCEPTION vector 14 (#PF page fault) error 0x" "cr2 0000100000000000" \
+    "halting with exit code 3"
+
+for m in q35 microvm; do
+    timeout $((QEMU_TIMEOUT + 20)) $py "$here/fwd.py" "$kernel" $m "$tmp/fwd-$m.log" \
+        >"$tmp/fwd-$m.out" 2>&1
+    rc=$?
+    cat "$tmp/fwd-$m.out" "$tmp/fwd-$m.log" >"$tmp/fwd-$m.all" 2>/dev/null
+    grep -E '^info' "$tmp/fwd-$m.out"
+    grep -E 'ready in' "$tmp/fwd-$m.log" | sed "s/^/info $m /"
+    result fwd-$m $rc "$tmp/fwd-$m.all"
+done
+
+# Real hosts (root only): namespaces + taps from the host rig, ping and
+# iperf3 through the image running the embedded learning controller.
+rig=
+for r in "$build/sluice-rig" "$buildroot/unix/sluice-rig"; do [ -x "$r" ] && { rig=$r; break; }; done
+if [ "$(id -u)" != 0 ] || [ -z "$rig" ]; then
+    echo "skip hosts-q35 hosts-microvm hosts-q35-mq (need root and a built sluice-rig)"
+else
+    for m in q35 microvm q35-mq; do
+        timeout 90 "$here/hosts.sh" "$kernel" "$rig" $m "$tmp/hosts-$m.log" >"$tmp/hosts-$m.out" 2>&1
+        rc=$?
+        grep -E '^(ok|FAIL|info)' "$tmp/hosts-$m.out" | sed 's/^/    /'
+        cat "$tmp/hosts-$m.out" "$tmp/hosts-$m.log" >"$tmp/hosts-$m.all" 2>/dev/null
+        result hosts-$m $rc "$tmp/hosts-$m.all"
+    done
+fi
+
+echo "kvm: $pass passed, $fail failed"
+[ $fail = 0 ]
