@@ -8,7 +8,8 @@
 # 2. BUILD_DIR/bench/dpbench (default build/unix), every scenario, with the
 #    ratio to testpmd macswap, pinned to CPU 1 like testpmd's forwarding
 #    core.  --perf runs it under `perf stat` (and says when the hardware
-#    counters are not supported here).
+#    counters are not supported here), then samples it once more with
+#    `perf record -e cpu-clock` and prints the top symbols.
 # 3. --callgrind: instructions per packet of each scenario's timed loop
 #    (callgrind collecting bench_timed_loop only), as the difference of a
 #    200k- and a 100k-packet run, so set-up and warm-up cancel out.
@@ -54,6 +55,14 @@ if [ $perf = 1 ]; then
     # shellcheck disable=SC2086
     perf stat -e task-clock,context-switches,cpu-migrations,page-faults,cycles,instructions,cache-misses \
         $pin "$bin" $args 2>&1 | tee "$out"
+    # Sampling on the cpu-clock software event works without a PMU: where
+    # the time goes, over every selected scenario (set-up included).
+    echo "perf record -e cpu-clock: top symbols (all selected scenarios, set-up included)"
+    # shellcheck disable=SC2086
+    perf record -q -e cpu-clock -F 5000 -o "$RESULTS/perf.data" $pin "$bin" $args >/dev/null 2>&1 &&
+        perf report -i "$RESULTS/perf.data" --no-children --sort symbol 2>/dev/null |
+        grep -v '^#' | grep '%' | head -20 | tee "$RESULTS/dpbench_perf.txt"
+    rm -f "$RESULTS/perf.data" "$RESULTS/perf.data.old"
 else
     # shellcheck disable=SC2086
     $pin "$bin" $args | tee "$out"
@@ -86,7 +95,8 @@ done
 if [ -n "$macswap" ]; then
     echo "testpmd_io,$(tp_row io),,,," >>"$sum"
     echo "testpmd_macswap,$(tp_row macswap),,,1.00," >>"$sum"
-    echo "Sluice exact1 / testpmd macswap: $(awk -F, '$1 == "exact1" {print $7}' "$sum")"
+    r=$(awk -F, '$1 == "exact1" {print $7}' "$sum")
+    [ -n "$r" ] && echo "Sluice exact1 / testpmd macswap: $r"
 else
     echo "no ceiling: $(echo "$tp" | head -1)"
 fi

@@ -6,8 +6,6 @@
 # bench/run.sh, which writes tables, CSV and PNG plots under bench/results/.
 
 BENCH_SRC := $(sort $(wildcard bench/*.c))
-BENCH_MAINS := bench/dpbench.c bench/ofbench.c
-BENCH_SUPPORT := $(filter-out $(BENCH_MAINS),$(BENCH_SRC))
 BENCH_PROGRAMS := $(BUILD)/bench/dpbench $(BUILD)/bench/ofbench
 
 $(call obj,$(BENCH_SRC)): $(BUILD)/obj/%.o: %.c

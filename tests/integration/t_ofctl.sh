@@ -222,7 +222,15 @@ test_packet_out() {
         -c 1 -a duration:6 -w "$cap" >/dev/null 2>"$err" &
     pid=$!
     wait_grep "$err" 'Capturing on' 5 || { kill $pid; echo "tshark did not start"; return 1; }
-    ofctl packet-out "$(T)" 1 2 "$PO_FRAME" || { kill $pid; echo "packet-out failed"; return 1; }
+    # tshark can print "Capturing on" a moment before its capture is live
+    # (the first start in a new namespace is slowest): resend until it has
+    # seen one frame, at most 5 times.
+    local k
+    for k in 1 2 3 4 5; do
+        ofctl packet-out "$(T)" 1 2 "$PO_FRAME" || { kill $pid; echo "packet-out failed"; return 1; }
+        sleep 0.5
+        kill -0 $pid 2>/dev/null || break
+    done
     wait $pid
     n=$(tshark -r "$cap" 2>/dev/null | wc -l)
     [ "$n" -ge 1 ] || { echo "frame did not arrive on port 2"; return 1; }
