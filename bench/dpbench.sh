@@ -71,7 +71,7 @@ fi
 sum=$RESULTS/dpbench_summary.csv
 echo "scenario,mpps_median,mpps_min,mpps_max,ns_per_pkt,tsc_cycles_per_pkt,x_macswap,instr_per_pkt" >"$sum"
 ir_of() { # instructions per packet of scenario $1 under callgrind
-    local a b
+    a="" b=""
     cgrun() {
         valgrind --tool=callgrind --callgrind-out-file=/dev/null --collect-atstart=no \
             --toggle-collect=bench_timed_loop "$bin" --only "$1" --runs 1 --packets "$2" 2>&1 |

@@ -14,7 +14,10 @@
 # CPU time per forwarded packet (utime+stime of all its threads from
 # /proc/PID/stat; the bridge runs in softirq: n/a) and the whole machine's
 # busy CPU time per forwarded packet (/proc/stat, sender included).
-# Not covered: Sluice kvm under QEMU, and the plain AF_PACKET forwarder.
+# Also measured: afpfwd (bench/afpfwd.c), a plain forwarder on Sluice's
+# afpacket driver without the datapath, as the AF_PACKET baseline.
+# Not covered: Sluice kvm under QEMU, OVS with AF_XDP ports.
+# shellcheck disable=SC2034  # OFPORT, PEER: read by tests/integration/lib.sh
 set -u
 runs=3 secs=3
 while [ $# -gt 0 ]; do
@@ -78,6 +81,16 @@ else
 fi
 sluice_stop
 
+# The baseline: Sluice's afpacket driver alone, port 1 -> port 2 (bench/afpfwd.c)
+if [ -x "$build/bench/afpfwd" ]; then
+    "$build/bench/afpfwd" "$IF1" "$IF2" >>"$TMPD/afpfwd.log" 2>&1 &
+    afp=$!
+    sleep 0.5
+    kill -0 "$afp" 2>/dev/null && measure afpfwd "$afp"
+    kill "$afp" 2>/dev/null
+    wait "$afp" 2>/dev/null
+fi
+
 # Open vSwitch, userspace datapath
 PEER=ovs
 if bench_ovs_start && ofctl add-flow "$(OFCTL_TARGET)" "in_port=1,actions=output:2"; then
@@ -90,7 +103,7 @@ ovs_stop
 sum=$RESULTS/e2e_summary.csv
 echo "switch,fwd_mpps_median,fwd_mpps_min,fwd_mpps_max,switch_cpu_ns_per_pkt,machine_cpu_ns_per_pkt" >"$sum"
 printf "%-8s %22s %16s %16s\n" switch "Mpps median (min..max)" "switch ns/pkt" "machine ns/pkt"
-for sw in bridge sluice ovs; do
+for sw in bridge afpfwd sluice ovs; do
     m=$(awk -F, -v s=$sw '$1 == s {print $3}' "$csv" | median)
     c=$(awk -F, -v s=$sw '$1 == s && $5 != "" {print $5}' "$csv" | median | cut -d' ' -f1)
     [ "$c" = nan ] && c=""
@@ -101,6 +114,6 @@ for sw in bridge sluice ovs; do
 done
 ratio() { awk -F, -v a="$1" -v b="$2" '$1 == a {x = $2} $1 == b {y = $2} END {
     if (x > 0 && y > 0) printf "%.2f", x / y; else print "n/a"}' "$sum"; }
-echo "Sluice/bridge: $(ratio sluice bridge)x   Sluice/OVS: $(ratio sluice ovs)x (forwarded Mpps)"
+echo "Sluice/bridge: $(ratio sluice bridge)x   Sluice/afpfwd: $(ratio sluice afpfwd)x   Sluice/OVS: $(ratio sluice ovs)x (forwarded Mpps)"
 plot_bars "$sum" "$RESULTS/e2e.png" "e2e: forwarded Mpps, 64-byte UDP, veth ports (median, min..max)" "Mpps"
 echo "wrote $csv $sum $RESULTS/e2e.png"

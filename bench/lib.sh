@@ -1,4 +1,5 @@
 # bench/lib.sh — helpers shared by the benchmark scripts (sourced, never run).
+# shellcheck shell=bash disable=SC2034,SC3043
 #
 # median: reads numbers on stdin, prints "MEDIAN MIN MAX".
 # plot_bars CSV PNG TITLE YLABEL: a bar chart with min..max error bars from

@@ -6,7 +6,7 @@
 # bench/run.sh, which writes tables, CSV and PNG plots under bench/results/.
 
 BENCH_SRC := $(sort $(wildcard bench/*.c))
-BENCH_PROGRAMS := $(BUILD)/bench/dpbench $(BUILD)/bench/ofbench
+BENCH_PROGRAMS := $(BUILD)/bench/dpbench $(BUILD)/bench/ofbench $(BUILD)/bench/afpfwd
 
 $(call obj,$(BENCH_SRC)): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -17,6 +17,10 @@ $(BUILD)/bench/dpbench: $(call obj,bench/dpbench.c bench/dpbench_scen.c bench/be
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
 
 $(BUILD)/bench/ofbench: $(call obj,bench/ofbench.c bench/ofbench_conn.c) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
+
+$(BUILD)/bench/afpfwd: $(call obj,bench/afpfwd.c) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_$(TARGET))
 

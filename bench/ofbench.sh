@@ -14,6 +14,7 @@
 #   - once: `ovs-ofctl add-flows` of N exact flows, timed.
 # Prints medians (min..max) and Sluice / OVS ratios (>1 = Sluice better);
 # writes results/ofbench.csv, results/ofbench_summary.csv, results/ofbench.png.
+# shellcheck disable=SC2034  # OFPORT, PEER: read by tests/integration/lib.sh
 set -u
 runs=3 flows=100000
 while [ $# -gt 0 ]; do

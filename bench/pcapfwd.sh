@@ -18,7 +18,7 @@ python3 "$here/mkpcap.py" "$tmp/large.pcap" 200000
 echo "in_port=1,actions=output:2" >"$tmp/flows"
 run() { "$build/sluice" --port "pcap:$1,$tmp/o1.pcap" --port "pcap:-,$tmp/o2.pcap" --flows "$tmp/flows" >/dev/null; }
 rates=""
-for i in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
     t0=$(date +%s%N); run "$tmp/in.pcap"; t1=$(date +%s%N)
     rates="$rates $(echo "$n $t0 $t1" | awk '{printf "%.0f", $1 / (($3 - $2) / 1e9)}')"
 done

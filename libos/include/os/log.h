@@ -31,6 +31,12 @@ void os_log(enum os_log_level level, const char *module, const char *fmt, ...)
 /* va_list form of os_log.  Returns nothing. */
 void os_vlog(enum os_log_level level, const char *module, const char *fmt, va_list ap);
 
+/* Writes len bytes (whole lines) to the target's console.  Provided by
+ * each target's libos for libos/common/log.c; others call os_log.
+ * Returns nothing. */
+#include <stddef.h>
+void os_console_write(const char *s, size_t len);
+
 #define OS_ERR(mod, ...) os_log(OS_LOG_ERR, mod, __VA_ARGS__)
 #define OS_WARN(mod, ...) os_log(OS_LOG_WARN, mod, __VA_ARGS__)
 #define OS_INFO(mod, ...) os_log(OS_LOG_INFO, mod, __VA_ARGS__)

@@ -24,4 +24,10 @@ uint32_t os_rand_u32(void);
 /* Returns 64 random bits from the global generator. */
 uint64_t os_rand_u64(void);
 
+/* Returns 64 bits of the best entropy the target has (getrandom on unix,
+ * RDRAND + TSC on x86_64 unikernels).  Provided by each target's libos for
+ * seeding the global generator (libos/common/rand.c); others call
+ * os_rand_u64. */
+uint64_t os_rand_entropy(void);
+
 #endif /* OS_RAND_H */
