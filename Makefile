@@ -1,7 +1,7 @@
 # Sluice — one non-recursive Makefile for every target.
 #
 #   make                 build the unix target into build/unix/
-#   make run             build and run the switch on its embedded default
+#   make run             build and boot the unikernel demo (TARGET=unix: the hosted one)
 #   make test            build and run every test (unit tests under ASan+UBSan)
 #   make TARGET=kvm      the unikernel image build/kvm/sluice.kvm (QEMU -kernel)
 #   make SAN=asan        the same build with AddressSanitizer + UBSan, in build/unix-asan/
@@ -12,6 +12,14 @@
 # header the build fails.  Per-target files are chosen here, never by #ifdef.
 # Folders may add programs or objects in a module.mk fragment.
 
+# `make run` boots the unikernel (the product) unless TARGET is given;
+# `make run TARGET=unix` runs the hosted switch.  Everything else defaults
+# to the unix target.
+ifeq ($(MAKECMDGOALS),run)
+ifeq ($(origin TARGET),undefined)
+TARGET := kvm
+endif
+endif
 TARGET ?= unix
 SAN ?=
 CC ?= cc

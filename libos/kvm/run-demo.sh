@@ -1,5 +1,5 @@
 #!/bin/bash
-# `make run TARGET=kvm`: the unikernel demo.  Brings up three hosts (network
+# `make run` (the default) and `make run TARGET=kvm`: the unikernel demo.  Brings up three hosts (network
 # namespaces 10.0.0.1-3/24) wired by the host rig (sluice-rig, switch-port
 # tap: veth -> bridge -> tap) to QEMU, which boots sluice.kvm with the taps
 # as three virtio-net NICs and the embedded learning controller on the
