@@ -14,6 +14,8 @@
 #   SLUICE_RUN_ARGS="..."  switch options instead of "--app learning"
 #   SLUICE_OF_PORT=P       OpenFlow listener port (default 6653, or a free one)
 set -u
+# shellcheck source=mk/demo-lib.sh
+. "$(dirname "$0")/demo-lib.sh"
 build=${1:-build/unix}
 case $(basename "$build") in
 unix | unix-*) ;;
@@ -97,12 +99,7 @@ port_busy "$OFPORT" || die "the switch does not listen on $OFPORT"
 grep -v '^INFO' "$TMPD/sluice.err" | sed 's/^/   sluice: /'
 
 echo "== the hosts ping each other through the switch"
-for pair in "1 2" "1 3" "2 3" "3 1"; do
-    set -- $pair
-    echo "-- h$1 -> h$2 (10.0.0.$2):"
-    ip netns exec "$PFX-h$1" ping -c 3 -i 0.2 -W 1 "10.0.0.$2" |
-        grep -E 'packets transmitted|^rtt' | sed 's/^/   /'
-done
+demo_ping_pairs "$PFX"
 
 echo "== flows (ovs-ofctl dump-flows tcp:127.0.0.1:$OFPORT):"
 if command -v ovs-ofctl >/dev/null; then

@@ -15,6 +15,8 @@
 # Environment: SLUICE_RUN_SECONDS=N, SLUICE_RUN_ARGS="..." (kernel command
 # line instead of "--app learning"), SLUICE_KVM_MACHINE=q35|microvm.
 set -u
+# shellcheck source=mk/demo-lib.sh
+. "$(dirname "$0")/../../mk/demo-lib.sh"
 build=${1:-build/kvm}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 buildroot=$(dirname "$build")
@@ -82,12 +84,7 @@ grep -q "ready in" "$TMPD/guest.log" || die "the guest did not get ready"
 grep -vE '^port' "$TMPD/guest.log" | sed 's/^/   guest: /'
 
 echo "== the hosts ping each other through the unikernel"
-for pair in "1 2" "1 3" "2 3" "3 1"; do
-    set -- $pair
-    echo "-- h$1 -> h$2 (10.0.0.$2):"
-    ip netns exec "$PFX-h$1" ping -c 3 -i 0.2 -W 1 "10.0.0.$2" |
-        grep -E 'packets transmitted|^rtt' | sed 's/^/   /'
-done
+demo_ping_pairs "$PFX"
 
 echo "== guest per-port counters every second (${SLUICE_RUN_SECONDS:+for $SLUICE_RUN_SECONDS s; }Ctrl-C to stop and tear down):"
 tail -n 0 -f --pid="$QPID" "$TMPD/guest.log" |
