@@ -127,15 +127,8 @@ static void dispatch(const struct sw_req *r)
     case OFPT_STATS_REQUEST: sw_agent_stats_request(r); break;
     case OFPT_BARRIER_REQUEST: simple_reply(r, OFPT_BARRIER_REPLY); break;
     case OFPT_QUEUE_GET_CONFIG_REQUEST: sw_agent_queue_config(r); break;
-    case OFPT_ECHO_REPLY: case OFPT_HELLO: break;
-    case OFPT_ECHO_REQUEST: {
-        struct ofp_buf b;
-        sw_agent_scratch(r->a, &b);
-        ofp_encode_echo(&b, OFPT_ECHO_REPLY, r->msg->xid, r->msg->u.data.data,
-                        r->msg->u.data.len);
-        sw_agent_send_buf(r->a, r->conn, &b);
-        break;
-    }
+    case OFPT_HELLO: case OFPT_ECHO_REQUEST: case OFPT_ECHO_REPLY:
+        break; /* never here: sw_conn answers them (other versions fail decoding) */
     case OFPT_ERROR:
         OS_INFO("agent", "%s reported error type %u code %u", sw_conn_name(r->conn),
                 r->msg->u.error.type, r->msg->u.error.code);
