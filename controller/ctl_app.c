@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "os/mem.h"
@@ -53,6 +54,27 @@ static struct ctl_app *file_app(const char *kind, const char *path, ctl_read_fil
     return app;
 }
 
+/* Creates the learning app from its item ("learning" or "learning=idle:N",
+ * N in 0..65535 seconds).  Returns it, or NULL with the reason in err. */
+static struct ctl_app *learning_app(const char *item, char *err, size_t errlen)
+{
+    unsigned long idle = CTL_LEARN_IDLE;
+    if (item[8] == '=') {
+        const char *v = item + 9;
+        char *end = NULL;
+        if (strncmp(v, "idle:", 5) != 0 || v[5] < '0' || v[5] > '9' ||
+            (idle = strtoul(v + 5, &end, 10), *end != '\0') || idle > 65535) {
+            snprintf(err, errlen,
+                     "--app %s: expected learning=idle:N with N in 0..65535 seconds", item);
+            return NULL;
+        }
+    }
+    struct ctl_app *app = ctl_learning_create((uint16_t)idle);
+    if (!app)
+        snprintf(err, errlen, "--app learning: out of memory");
+    return app;
+}
+
 /* Creates the app one list item `item` names.  Returns it, or NULL with
  * the reason in err. */
 static struct ctl_app *item_app(const char *item, ctl_read_file_fn *rf, void *rf_arg,
@@ -60,12 +82,8 @@ static struct ctl_app *item_app(const char *item, ctl_read_file_fn *rf, void *rf
 {
     const char *eq = strchr(item, '=');
     size_t klen = eq ? (size_t)(eq - item) : strlen(item);
-    if (!eq && strcmp(item, "learning") == 0) {
-        struct ctl_app *app = ctl_learning_create();
-        if (!app)
-            snprintf(err, errlen, "--app learning: out of memory");
-        return app;
-    }
+    if (klen == 8 && memcmp(item, "learning", 8) == 0)
+        return learning_app(item, err, errlen);
     if (eq && eq[1] && ((klen == 6 && memcmp(item, "static", 6) == 0) ||
                         (klen == 8 && memcmp(item, "firewall", 8) == 0))) {
         char kind[9];
@@ -73,7 +91,7 @@ static struct ctl_app *item_app(const char *item, ctl_read_file_fn *rf, void *rf
         kind[klen] = '\0';
         return file_app(kind, eq + 1, rf, rf_arg, err, errlen);
     }
-    snprintf(err, errlen, "--app: unknown app '%s' (learning, static=FILE, firewall=FILE)",
+    snprintf(err, errlen, "--app: unknown app '%s' (learning[=idle:N], static=FILE, firewall=FILE)",
              item);
     return NULL;
 }

@@ -8,8 +8,8 @@
  * dp->app_state[app->index], set up in join() and freed in leave().
  *
  * The apps (each documented in its .c file):
- *  - learning         MAC learning switch: flows on in_port+dl_src+dl_dst
- *                     with an idle timeout, floods unknown and broadcast
+ *  - learning[=idle:N] MAC learning switch: flows on in_port+dl_src+dl_dst
+ *                     with an idle timeout (N s, default 60), floods unknown and broadcast
  *                     destinations, relearns a host that moves, never sends
  *                     a packet back out of its ingress port;
  *  - static=FILE      flows in `ovs-ofctl add-flows` syntax, added on join;
@@ -71,8 +71,14 @@ struct ctl_app {
  * the caller os_free()s it).  Returns 0 or a negative errno. */
 typedef int ctl_read_file_fn(void *arg, const char *path, char **text);
 
-/* The learning app.  Returns it or NULL (no memory). */
-struct ctl_app *ctl_learning_create(void);
+/* Seconds a learned MAC lives without being seen again; the learning
+ * app's default flow idle timeout. */
+#define CTL_LEARN_AGING_S 300
+#define CTL_LEARN_IDLE 60
+
+/* The learning app; its flows get `idle_timeout` seconds (0 = none).
+ * Returns it or NULL (no memory). */
+struct ctl_app *ctl_learning_create(uint16_t idle_timeout);
 
 /* The static app over flows `text` (`name` labels messages).  Every line is
  * checked now.  Returns the app, or NULL with "NAME:LINE: reason" in err. */

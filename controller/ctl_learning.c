@@ -2,7 +2,10 @@
  * ctl_learning.c — the `learning` app: a MAC-learning switch.
  *
  * Per datapath a table of (MAC -> port), CTL_LEARN_MACS entries, the least
- * recently seen entry replaced when full.  For each packet_in:
+ * recently seen entry replaced when full; an entry not refreshed for
+ * CTL_LEARN_AGING_S seconds (300, Open vSwitch's default MAC aging time) is
+ * forgotten, so a host that went quiet is flooded to again.  For each
+ * packet_in:
  *  1. Learn: a unicast dl_src is recorded on in_port.  If it was known on
  *     another port the host moved: the entry is updated and the flows that
  *     sent to it on the old port are deleted (OFPFC_DELETE dl_dst=MAC,
@@ -13,13 +16,14 @@
  *     never sent back where it came from, so a miss never loops.  A known
  *     dl_dst elsewhere gets a flow — in_port, dl_src, dl_dst (all 12 fields
  *     when an earlier app asked for exact flows), idle_timeout
- *     CTL_LEARN_IDLE, priority CTL_LEARN_PRIORITY, cookie CTL_LEARN_COOKIE,
+ *     the app's (CTL_LEARN_IDLE unless `learning=idle:N`), priority CTL_LEARN_PRIORITY, cookie CTL_LEARN_COOKIE,
  *     output:PORT — with the
  *     packet_in's buffer_id, so the switch forwards the buffered packet; an
  *     unbuffered packet is sent with a PACKET_OUT after the flow.
  * The in_port+dl_src part of the flow is what makes a moved host come back
  * to the controller: its packets no longer match any flow.
- * PORT_STATUS delete (or link down) forgets the MACs learned on that port.
+ * PORT_STATUS delete (or link down) forgets the MACs learned on that port
+ * and deletes the flows that forward to them there.
  */
 #include <string.h>
 
@@ -29,7 +33,7 @@
 #include "os/mem.h"
 
 #define CTL_LEARN_MACS 1024
-#define CTL_LEARN_IDLE 60
+#define CTL_LEARN_AGING_NS (CTL_LEARN_AGING_S * 1000000000ull)
 #define CTL_LEARN_PRIORITY 0x1000
 #define CTL_LEARN_COOKIE 0x1ea70000ull  /* marks the flows this app installs */
 
@@ -43,12 +47,24 @@ struct learn_dp {
     struct learn_entry e[CTL_LEARN_MACS];
 };
 
-/* Returns the entry for mac, or NULL. */
-static struct learn_entry *learn_find(struct learn_dp *t, const uint8_t mac[6])
+struct learn_cfg {
+    uint16_t idle_timeout;         /* of the flows installed, seconds */
+};
+
+/* Returns the live entry for mac, or NULL.  An entry older than
+ * CTL_LEARN_AGING_NS is freed on the way (aged out). */
+static struct learn_entry *learn_find(struct learn_dp *t, const uint8_t mac[6], uint64_t now)
 {
-    for (size_t i = 0; i < CTL_LEARN_MACS; i++)
-        if (t->e[i].port && memcmp(t->e[i].mac, mac, 6) == 0)
-            return &t->e[i];
+    for (size_t i = 0; i < CTL_LEARN_MACS; i++) {
+        struct learn_entry *e = &t->e[i];
+        if (!e->port || memcmp(e->mac, mac, 6) != 0)
+            continue;
+        if (now - e->seen_ns > CTL_LEARN_AGING_NS) {
+            e->port = 0;
+            return NULL;
+        }
+        return e;
+    }
     return NULL;
 }
 
@@ -85,7 +101,7 @@ static void learn_source(struct ctl_dp *dp, struct learn_dp *t, const struct of_
 {
     if (ctl_eth_is_group(k->dl_src) || k->in_port >= OFPP_MAX)
         return;
-    struct learn_entry *e = learn_find(t, k->dl_src);
+    struct learn_entry *e = learn_find(t, k->dl_src, now);
     if (e && e->port != k->in_port) {
         OS_INFO("learning", "%016llx: %02x:%02x:%02x:%02x:%02x:%02x moved %u -> %u",
                 (unsigned long long)dp->dpid, k->dl_src[0], k->dl_src[1], k->dl_src[2],
@@ -119,7 +135,8 @@ static void packet_out(struct ctl_dp *dp, const struct ofp_packet_in_msg *pi, ui
 }
 
 /* Installs the flow for a packet to `port` (see the top of the file). */
-static void install_flow(struct ctl_dp *dp, const struct ctl_pi_ctx *ctx, uint16_t port)
+static void install_flow(struct ctl_dp *dp, const struct ctl_pi_ctx *ctx, uint16_t port,
+                         uint16_t idle_timeout)
 {
     struct of_flow_mod fm;
     const struct of_match *k = &ctx->pkt->key;
@@ -135,7 +152,7 @@ static void install_flow(struct ctl_dp *dp, const struct ctl_pi_ctx *ctx, uint16
     }
     fm.command = OFPFC_ADD;
     fm.cookie = CTL_LEARN_COOKIE;
-    fm.idle_timeout = CTL_LEARN_IDLE;
+    fm.idle_timeout = idle_timeout;
     fm.priority = CTL_LEARN_PRIORITY;
     fm.buffer_id = ctx->pi->buffer_id;
     fm.out_port = OFPP_NONE;
@@ -151,15 +168,18 @@ static enum ctl_verdict learning_packet_in(struct ctl_app *app, struct ctl_dp *d
                                            struct ctl_pi_ctx *ctx)
 {
     struct learn_dp *t = dp->app_state[app->index];
+    const struct learn_cfg *cfg = app->priv;
     const struct of_match *k = &ctx->pkt->key;
     if (!t || !ctx->pkt->valid)
         return CTL_CONTINUE;
-    learn_source(dp, t, k, ctl_now(app->ctl));
-    struct learn_entry *dst = ctl_eth_is_group(k->dl_dst) ? NULL : learn_find(t, k->dl_dst);
+    uint64_t now = ctl_now(app->ctl);
+    learn_source(dp, t, k, now);
+    struct learn_entry *dst =
+        ctl_eth_is_group(k->dl_dst) ? NULL : learn_find(t, k->dl_dst, now);
     if (!dst)
         packet_out(dp, ctx->pi, OFPP_FLOOD);
     else if (dst->port != k->in_port)
-        install_flow(dp, ctx, dst->port);
+        install_flow(dp, ctx, dst->port, cfg->idle_timeout);
     /* else: the destination is where the packet came from: drop it. */
     return CTL_CONTINUE;
 }
@@ -186,9 +206,14 @@ static void learning_port_status(struct ctl_app *app, struct ctl_dp *dp, uint8_t
                 (port->config & OFPPC_PORT_DOWN);
     if (!t || !gone)
         return;
-    for (size_t i = 0; i < CTL_LEARN_MACS; i++)
-        if (t->e[i].port == port->port_no)
-            t->e[i].port = 0;
+    for (size_t i = 0; i < CTL_LEARN_MACS; i++) {
+        if (t->e[i].port != port->port_no)
+            continue;
+        /* the host was unplugged: its flows must not keep sending to the
+         * dead port once it reappears elsewhere (it is flooded to until) */
+        delete_flows_to(dp, t->e[i].mac, port->port_no);
+        t->e[i].port = 0;
+    }
 }
 
 static const struct ctl_app_ops learning_ops = {
@@ -199,7 +224,10 @@ static const struct ctl_app_ops learning_ops = {
     .port_status = learning_port_status,
 };
 
-struct ctl_app *ctl_learning_create(void)
+struct ctl_app *ctl_learning_create(uint16_t idle_timeout)
 {
-    return ctl_app_alloc(&learning_ops, 0);
+    struct ctl_app *app = ctl_app_alloc(&learning_ops, sizeof(struct learn_cfg));
+    if (app)
+        ((struct learn_cfg *)app->priv)->idle_timeout = idle_timeout;
+    return app;
 }

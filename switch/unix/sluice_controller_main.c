@@ -45,7 +45,7 @@ struct opts {
 static const char usage[] =
     "usage: sluice-controller --listen ptcp:PORT[:IP] --app LIST [--log-level LEVEL]\n"
     "  --listen ptcp:PORT[:IP]  accept switches on this TCP port (repeatable)\n"
-    "  --app LIST               apps in order: learning, static=FILE, firewall=FILE\n"
+    "  --app LIST               apps in order: learning[=idle:N], static=FILE, firewall=FILE\n"
     "  --log-level L            err | warn | info (default) | debug\n";
 
 /* Returns the value of option argv[*i] ("--opt V" or "--opt=V"), advancing

@@ -2,8 +2,9 @@
 # run.sh and the t_*.sh test files; never run on its own).
 #
 # What it owns: one temp directory ($TMPD), two network namespaces
-# ($NS1 $NS2, hosts 10.77.0.1/24 and 10.77.0.2/24) joined to the switch by
-# veth pairs whose host-side ends ($IF1 $IF2) are switch ports 1 and 2, the
+# ($NS1 $NS2, hosts 10.77.0.1/24 and 10.77.0.2/24, made by sluice-rig)
+# joined to the switch by veth pairs whose root-side ends ($IF1 $IF2) are
+# switch ports 1 and 2, the
 # switch under test (Open vSwitch or Sluice, see peer_*), and any helper
 # process recorded with track_pid.  Every name starts with $PFX ("sli<pid>")
 # so parallel runs never collide.  cleanup() removes all of it and is
@@ -15,7 +16,7 @@
 PFX=${PFX:-sli$$}
 NS1=$PFX-h1 NS2=$PFX-h2
 IF1=$PFX-p1 IF2=$PFX-p2          # switch side (ports 1, 2)
-HIF1=$PFX-e1 HIF2=$PFX-e2        # host side, inside NS1 / NS2
+HIF1=eth0 HIF2=eth0              # host side, inside NS1 / NS2 (the rig's names)
 H1=10.77.0.1 H2=10.77.0.2
 DPID=0000000000000abc
 BR=$PFX-br
@@ -69,37 +70,25 @@ OFCTL_TARGET() { echo "tcp:127.0.0.1:$OFPORT"; }
 
 # --- hosts -----------------------------------------------------------------
 
-# Creates the two namespaces and veth pairs.  Returns non-zero on failure.
+# Creates the two hosts with the host test rig (build/.../sluice-rig, see
+# tests/rig/README.md): namespaces $NS1 $NS2 with eth0 on veth pairs whose
+# root ends $IF1 $IF2 become switch ports 1 and 2.  Sluice is tested with
+# the veths' offloads on (checksum, TSO, GSO, GRO), as users have them: its
+# afpacket ports complete checksums and segment super-frames.  Open
+# vSwitch's userspace datapath needs them off (iperf3 stalls otherwise).
+# Returns non-zero on failure (the rig has then removed what it made).
 topo_up() {
-    local i ns hif if
-    for i in 1 2; do
-        ns=$PFX-h$i if=$PFX-p$i hif=$PFX-e$i
-        ip netns add "$ns" || return 1
-        ip link add "$if" type veth peer name "$hif" || return 1
-        ip link set "$hif" netns "$ns" || return 1
-        ip -n "$ns" addr add "10.77.0.$i/24" dev "$hif" || return 1
-        ip -n "$ns" link set lo up
-        ip -n "$ns" link set "$hif" up || return 1
-        ip link set "$if" up || return 1
-        # Sluice is tested with the veths' default offloads (checksum, TSO,
-        # GSO, GRO on), as users have them: its afpacket ports complete
-        # checksums and segment super-frames.  Open vSwitch's userspace
-        # datapath needs them off (iperf3 stalls otherwise).
-        if [ "$PEER" = ovs ]; then
-            ip netns exec "$ns" $PY "$HERE/nooffload.py" "$hif" || return 1
-            $PY "$HERE/nooffload.py" "$if" || return 1
-        fi
-        sysctl -qw "net.ipv6.conf.$if.disable_ipv6=1" 2>/dev/null
-        ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$hif.disable_ipv6=1" 2>/dev/null
-    done
-    return 0
+    local off=on
+    [ "$PEER" = ovs ] && off=off
+    printf '%s\n' "prefix $PFX" "switch-port veth" "offload $off" \
+        "host h1 $H1/24" "host h2 $H2/24" >"$TMPD/topo"
+    "$RIG" up "$TMPD/topo" >"$TMPD/rig.out" 2>&1 && return 0
+    cat "$TMPD/rig.out"
+    return 1
 }
 
 topo_down() {
-    ip link del "$IF1" 2>/dev/null
-    ip link del "$IF2" 2>/dev/null
-    ip netns del "$NS1" 2>/dev/null
-    ip netns del "$NS2" 2>/dev/null
+    [ -x "$RIG" ] && "$RIG" --prefix "$PFX" down >/dev/null 2>&1
 }
 
 # --- the switch under test -------------------------------------------------

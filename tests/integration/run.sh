@@ -6,7 +6,8 @@
 #   --peer sluice  (default) test BUILD_DIR/sluice (default build dir build/unix)
 #   --peer ovs     run the same tests against Open vSwitch (a private
 #                  ovsdb-server + ovs-vswitchd, userspace datapath), the
-#                  reference OF1.0 switch; BUILD_DIR is not needed
+#                  reference OF1.0 switch; BUILD_DIR is still needed for
+#                  sluice-rig, which makes the hosts
 # Environment: KEEP_LOGS=1 keeps the temp directory (logs, captures).
 #
 # Prints "ok NAME", "FAIL NAME: REASON" or "skip NAME: REASON" per test and
@@ -25,6 +26,7 @@ BUILD=${1:-build/unix}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SLUICE=$BUILD/sluice
 case $SLUICE in /*) ;; *) SLUICE=$PWD/$SLUICE ;; esac
+RIG=${SLUICE%/sluice}/sluice-rig   # the hosts are made by the rig (both peers)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -66,6 +68,7 @@ if [ "$PEER" = ovs ]; then
 else
     [ -x "$SLUICE" ] || abort setup "no executable $SLUICE"
 fi
+[ -x "$RIG" ] || abort setup "no executable $RIG (the host rig)"
 OFPORT=$(free_port) && CPORT=$(free_port) || abort setup "no free TCP port"
 [ "$OFPORT" != "$CPORT" ] || CPORT=$((OFPORT + 1))
 topo_up || abort setup "cannot create namespaces and veths"

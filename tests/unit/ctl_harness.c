@@ -8,6 +8,7 @@
 #include "openflow/ofp_encode.h"
 
 struct cth_sent cth_sent;
+uint64_t cth_now = 2000;
 
 int cth_send(void *handle, const void *msg, size_t len)
 {
@@ -25,6 +26,7 @@ int cth_send(void *handle, const void *msg, size_t len)
 void cth_reset(void)
 {
     cth_sent.n = 0;
+    cth_now = 2000;
 }
 
 size_t cth_count(uint8_t type)
@@ -118,7 +120,7 @@ void cth_packet_in(struct ctl *ctl, struct ctl_dp *dp, uint32_t buffer_id, uint1
                                     .data = { frame, len } };
     ofp_buf_init(&b, buf, sizeof buf);
     assert(ofp_encode_packet_in(&b, 0, &pi) > 0);
-    ctl_dp_message(ctl, dp, buf, b.len, 2000);
+    ctl_dp_message(ctl, dp, buf, b.len, cth_now);
 }
 
 void cth_port_status(struct ctl *ctl, struct ctl_dp *dp, uint8_t reason, uint16_t port_no,
@@ -133,5 +135,5 @@ void cth_port_status(struct ctl *ctl, struct ctl_dp *dp, uint8_t reason, uint16_
     snprintf(d.name, sizeof d.name, "p%u", port_no);
     ofp_buf_init(&b, buf, sizeof buf);
     assert(ofp_encode_port_status(&b, 0, reason, &d) > 0);
-    ctl_dp_message(ctl, dp, buf, b.len, 2000);
+    ctl_dp_message(ctl, dp, buf, b.len, cth_now);
 }

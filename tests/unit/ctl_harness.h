@@ -51,6 +51,10 @@ size_t cth_eth(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_
 size_t cth_ip_l4(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint32_t nw_src,
                  uint32_t nw_dst, uint8_t proto, uint16_t tp_src, uint16_t tp_dst);
 
+/* The time, in ns, that cth_packet_in and cth_port_status deliver their
+ * message at (2000 unless a test moves it). */
+extern uint64_t cth_now;
+
 /* Sends a PACKET_IN of frame[0, len) from in_port with buffer_id to ctl. */
 void cth_packet_in(struct ctl *ctl, struct ctl_dp *dp, uint32_t buffer_id, uint16_t in_port,
                    const uint8_t *frame, size_t len);

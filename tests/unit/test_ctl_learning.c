@@ -26,7 +26,7 @@ static int setup(void **state)
 {
     static struct fx fx;
     fx.ctl = ctl_create(cth_send);
-    ctl_add_app(fx.ctl, ctl_learning_create());
+    ctl_add_app(fx.ctl, ctl_learning_create(CTL_LEARN_IDLE));
     fx.dp = cth_join(fx.ctl, 0x42, 4);
     *state = &fx;
     return 0;
@@ -149,7 +149,15 @@ static void test_port_down_forgets_its_hosts(void **state)
 {
     struct fx *fx = *state;
     pin(fx, 1, 1, MAC_B, MAC_A);
+    cth_reset();
     cth_port_status(fx->ctl, fx->dp, OFPPR_MODIFY, 1, OFPPS_LINK_DOWN);
+    /* the flows to A on the dead port are deleted */
+    const struct ofp_msg *del = cth_nth(OFPT_FLOW_MOD, 0);
+    assert_non_null(del);
+    assert_int_equal(del->u.flow_mod.command, OFPFC_DELETE);
+    assert_int_equal(del->u.flow_mod.out_port, 1);
+    assert_memory_equal(del->u.flow_mod.match.dl_dst, MAC_A, 6);
+    assert_int_equal(cth_count(OFPT_FLOW_MOD), 1);
     cth_reset();
     pin(fx, 2, 2, MAC_A, MAC_B);
     assert_flood(cth_nth(OFPT_PACKET_OUT, 0), 2, 2);
@@ -181,6 +189,57 @@ static void test_truncated_unbuffered_packet_is_not_sent(void **state)
     assert_int_equal(cth_sent.n, 0);
 }
 
+static void test_quiet_host_ages_out_and_is_flooded_to(void **state)
+{
+    struct fx *fx = *state;
+    pin(fx, 1, 1, MAC_B, MAC_A); /* learns A on 1 */
+    cth_reset();
+    cth_now = 2000 + (CTL_LEARN_AGING_S - 1) * 1000000000ull;
+    pin(fx, 2, 3, MAC_A, MAC_B); /* A still known: a flow */
+    assert_int_equal(cth_count(OFPT_FLOW_MOD), 1);
+    cth_sent.n = 0;
+    cth_now += 2 * 1000000000ull; /* A was last seen AGING_S + 1 s ago */
+    pin(fx, 3, 3, MAC_A, MAC_B);
+    assert_int_equal(cth_count(OFPT_FLOW_MOD), 0);
+    assert_flood(cth_nth(OFPT_PACKET_OUT, 0), 3, 3);
+}
+
+static void test_idle_timeout_option_reaches_the_flows(void **state)
+{
+    (void)state;
+    char err[128];
+    struct ctl *ctl = ctl_create(cth_send);
+    assert_int_equal(ctl_add_apps(ctl, "learning=idle:7", NULL, NULL, err, sizeof err), 1);
+    struct ctl_dp *dp = cth_join(ctl, 0x43, 4);
+    uint8_t f[128];
+    size_t len = cth_ip_l4(f, MAC_B, MAC_A, 0x0a000001, 0x0a000002, 17, 1, 2);
+    cth_packet_in(ctl, dp, 1, 1, f, len);
+    len = cth_ip_l4(f, MAC_A, MAC_B, 0x0a000002, 0x0a000001, 17, 2, 1);
+    cth_reset();
+    cth_packet_in(ctl, dp, 2, 2, f, len);
+    const struct ofp_msg *m = cth_nth(OFPT_FLOW_MOD, 0);
+    assert_non_null(m);
+    assert_int_equal(m->u.flow_mod.idle_timeout, 7);
+    ctl_destroy(ctl);
+}
+
+static void test_bad_learning_options_are_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "learning=", "learning=idle", "learning=idle:",
+                                       "learning=idle:x", "learning=idle:65536",
+                                       "learning=idle:5s", "learning=hard:5",
+                                       "learningx" };
+    char err[128];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct ctl *ctl = ctl_create(cth_send);
+        err[0] = '\0';
+        assert_true(ctl_add_apps(ctl, bad[i], NULL, NULL, err, sizeof err) < 0);
+        assert_true(err[0] != '\0');
+        ctl_destroy(ctl);
+    }
+}
+
 int main(void)
 {
     os_log_set_level(OS_LOG_ERR);
@@ -194,6 +253,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_port_down_forgets_its_hosts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multicast_source_is_not_learned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_unbuffered_packet_is_not_sent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quiet_host_ages_out_and_is_flooded_to, setup, teardown),
+        cmocka_unit_test(test_idle_timeout_option_reaches_the_flows),
+        cmocka_unit_test(test_bad_learning_options_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
