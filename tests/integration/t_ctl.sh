@@ -6,7 +6,7 @@
 # are Sluice's own: with --peer ovs they are skipped.
 
 CTL_EMBED_TESTS="embed_learning_ping embed_learning_flows"
-CTL_FW_TESTS="fw_ping fw_tcp_allowed fw_tcp_denied fw_drop_counters"
+CTL_FW_TESTS="fw_ping fw_tcp_allowed fw_tcp_denied fw_drop_counters fw_udp_allowed fw_udp_denied_counted"
 CTL_OVS_TESTS="ctl_ovs_ping ctl_ovs_flows ctl_sanitizers"
 SLUICE_CTL=${SLUICE%/sluice}/sluice-controller
 LEARN_COOKIE=0x1ea70000
@@ -27,24 +27,25 @@ need_sluice() {
     [ "$PEER" = sluice ] || { echo "embedded apps are Sluice's own"; return 77; }
 }
 
-# A firewall rules file: TCP port 5001 is denied, everything else allowed.
+# A firewall rules file: TCP port 5001 and UDP port 7001 are denied,
+# everything else allowed.
 ctl_fw_rules() {
-    printf '%s\n' "# integration: no TCP 5001" "deny tcp,tp_dst=5001" \
-        "allow" >"$TMPD/fw.rules"
+    printf '%s\n' "# integration: no TCP 5001, no UDP 7001" "deny tcp,tp_dst=5001" \
+        "deny udp,tp_dst=7001" "allow" >"$TMPD/fw.rules"
 }
 
 # tcp_probe PORT: a server on H2:PORT for 4 s and one connection from H1.
 # Prints the client's answer; returns its status.
 tcp_probe() {
     local srv rc
-    ip netns exec "$NS2" $PY "$HERE/tcpcheck.py" serve $H2 "$1" 4 &
+    ip netns exec "$NS2" $PY "$HERE/l4check.py" serve $H2 "$1" 4 &
     srv=$!
     track_pid $srv
     for _ in $(seq 30); do
         ip netns exec "$NS2" ss -Hltn "sport = :$1" | grep -q . && break
         sleep 0.1
     done
-    ip netns exec "$NS1" $PY "$HERE/tcpcheck.py" connect $H2 "$1"
+    ip netns exec "$NS1" $PY "$HERE/l4check.py" connect $H2 "$1"
     rc=$?
     kill $srv 2>/dev/null
     wait $srv 2>/dev/null
@@ -95,6 +96,51 @@ test_fw_drop_counters() {
         "$TMPD/fw-flows.txt" && return 0
     cat "$TMPD/fw-flows.txt"
     echo "no drop flow for tp_dst=5001 with n_packets > 0"
+}
+
+# udp_probe PORT N: a receiver on H2:PORT, N datagrams from H1.  Prints
+# how many arrived.
+udp_probe() {
+    local out=$TMPD/udp-$1.out rcv
+    ip netns exec "$NS2" $PY "$HERE/l4check.py" udprecv $H2 "$1" 3 >"$out" &
+    rcv=$!
+    track_pid $rcv
+    for _ in $(seq 30); do
+        ip netns exec "$NS2" ss -Hlun "sport = :$1" | grep -q . && break
+        sleep 0.1
+    done
+    ip netns exec "$NS1" $PY "$HERE/l4check.py" udpsend $H2 "$1" "$2"
+    ip netns exec "$NS1" $PY "$HERE/l4check.py" udpsend $H2 "$1" 0
+    wait $rcv 2>/dev/null
+    cat "$out"
+}
+
+# fw_drop_packets MATCH: n_packets of the firewall's drop flow for MATCH.
+fw_drop_packets() {
+    ofctl dump-flows "$(OFCTL_TARGET)" "$1" |
+        sed -nE "s/.*cookie=$FW_COOKIE.*n_packets=([0-9]+).*actions=drop.*/\1/p"
+}
+
+test_fw_udp_allowed() {
+    need_sluice || return
+    local n
+    n=$(udp_probe 7002 10)
+    [ "$n" = 10 ] || { echo "UDP to allowed port 7002: $n of 10 datagrams arrived"; return 1; }
+}
+
+# The deny rule's drop flow counts exactly the datagrams sent to it, and
+# none arrives.
+test_fw_udp_denied_counted() {
+    need_sluice || return
+    local n before after
+    before=$(fw_drop_packets "udp,tp_dst=7001")
+    [ -n "$before" ] || { echo "no drop flow for udp,tp_dst=7001"; return 1; }
+    n=$(udp_probe 7001 10)
+    after=$(fw_drop_packets "udp,tp_dst=7001")
+    [ "$n" = 0 ] || { echo "UDP to denied port 7001: $n datagrams arrived"; return 1; }
+    [ $((after - before)) = 10 ] ||
+        { echo "the drop flow counted $((after - before)) packets, 10 were sent"; return 1; }
+    echo "# drop flow counted 10 of 10 denied datagrams"
 }
 
 # --- sluice-controller driving Open vSwitch ------------------------------------
