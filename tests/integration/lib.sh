@@ -91,6 +91,16 @@ topo_down() {
     [ -x "$RIG" ] && "$RIG" --prefix "$PFX" down >/dev/null 2>&1
 }
 
+# wait_ns_listen t|u PORT: waits up to 3 s for a TCP (t) or UDP (u) socket
+# bound to PORT in $NS2.  Returns 0 when there is one.
+wait_ns_listen() {
+    for _ in $(seq 30); do
+        ip netns exec "$NS2" ss -Hl"$1"n "sport = :$2" | grep -q . && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # --- the switch under test -------------------------------------------------
 # peer_start [CONTROLLER_PORT]: starts the switch with a ptcp listener on
 # $OFPORT and, when given, an active connection to tcp:127.0.0.1:PORT.

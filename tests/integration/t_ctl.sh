@@ -41,10 +41,7 @@ tcp_probe() {
     ip netns exec "$NS2" $PY "$HERE/l4check.py" serve $H2 "$1" 4 &
     srv=$!
     track_pid $srv
-    for _ in $(seq 30); do
-        ip netns exec "$NS2" ss -Hltn "sport = :$1" | grep -q . && break
-        sleep 0.1
-    done
+    wait_ns_listen t "$1"
     ip netns exec "$NS1" $PY "$HERE/l4check.py" connect $H2 "$1"
     rc=$?
     kill $srv 2>/dev/null
@@ -105,10 +102,7 @@ udp_probe() {
     ip netns exec "$NS2" $PY "$HERE/l4check.py" udprecv $H2 "$1" 3 >"$out" &
     rcv=$!
     track_pid $rcv
-    for _ in $(seq 30); do
-        ip netns exec "$NS2" ss -Hlun "sport = :$1" | grep -q . && break
-        sleep 0.1
-    done
+    wait_ns_listen u "$1"
     ip netns exec "$NS1" $PY "$HERE/l4check.py" udpsend $H2 "$1" "$2"
     ip netns exec "$NS1" $PY "$HERE/l4check.py" udpsend $H2 "$1" 0
     wait $rcv 2>/dev/null

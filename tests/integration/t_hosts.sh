@@ -24,10 +24,7 @@ iperf_ok() {
     ip netns exec "$NS2" timeout 15 iperf3 -s -1 -B $H2 >"$TMPD/iperf-s.log" 2>&1 &
     srv=$!
     track_pid $srv
-    for _ in $(seq 30); do
-        ip netns exec "$NS2" ss -Hltn "sport = :5201" | grep -q . && break
-        sleep 0.1
-    done
+    wait_ns_listen t 5201
     ip netns exec "$NS1" timeout 12 iperf3 -c $H2 -t 3 -J >"$json" 2>&1
     wait $srv 2>/dev/null
     mbps=$($PY -c '
