@@ -48,3 +48,19 @@ void virtio_dev_ready(struct virtio_dev *d)
     d->t->set_status(d, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
                             VIRTIO_STATUS_DRIVER_OK);
 }
+
+uint64_t virtio_features_read(uintptr_t sel, uintptr_t val)
+{
+    mmio_write32(sel, 0);
+    uint64_t lo = mmio_read32(val);
+    mmio_write32(sel, 1);
+    return lo | (uint64_t)mmio_read32(val) << 32;
+}
+
+void virtio_features_write(uintptr_t sel, uintptr_t val, uint64_t features)
+{
+    mmio_write32(sel, 0);
+    mmio_write32(val, (uint32_t)features);
+    mmio_write32(sel, 1);
+    mmio_write32(val, (uint32_t)(features >> 32));
+}

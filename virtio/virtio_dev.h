@@ -65,6 +65,12 @@ struct virtio_dev {
  * timed out, -EOPNOTSUPP: no VERSION_1 or FEATURES_OK refused). */
 int virtio_dev_init(struct virtio_dev *d, uint64_t wanted);
 
+/* The 64-bit feature words of both transports: a select register (0 =
+ * bits 0-31, 1 = bits 32-63) and a 32-bit window at `val`.  The first
+ * returns the device's features, the second returns nothing. */
+uint64_t virtio_features_read(uintptr_t sel, uintptr_t val);
+void virtio_features_write(uintptr_t sel, uintptr_t val, uint64_t features);
+
 /* Sets DRIVER_OK.  Returns nothing. */
 void virtio_dev_ready(struct virtio_dev *d);
 

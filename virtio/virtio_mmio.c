@@ -33,18 +33,12 @@ static void mmio_set_status(struct virtio_dev *d, uint8_t s)
 
 static uint64_t mmio_get_features(struct virtio_dev *d)
 {
-    mmio_write32(d->base + R_DFSEL, 0);
-    uint64_t lo = mmio_read32(d->base + R_DF);
-    mmio_write32(d->base + R_DFSEL, 1);
-    return lo | (uint64_t)mmio_read32(d->base + R_DF) << 32;
+    return virtio_features_read(d->base + R_DFSEL, d->base + R_DF);
 }
 
 static void mmio_set_features(struct virtio_dev *d, uint64_t f)
 {
-    mmio_write32(d->base + R_GFSEL, 0);
-    mmio_write32(d->base + R_GF, (uint32_t)f);
-    mmio_write32(d->base + R_GFSEL, 1);
-    mmio_write32(d->base + R_GF, (uint32_t)(f >> 32));
+    virtio_features_write(d->base + R_GFSEL, d->base + R_GF, f);
 }
 
 static uint16_t mmio_queue_max(struct virtio_dev *d, uint16_t q)

@@ -43,18 +43,12 @@ static void pci_set_status(struct virtio_dev *d, uint8_t s)
 
 static uint64_t pci_get_features(struct virtio_dev *d)
 {
-    mmio_write32(d->common + CC_DFSELECT, 0);
-    uint64_t lo = mmio_read32(d->common + CC_DF);
-    mmio_write32(d->common + CC_DFSELECT, 1);
-    return lo | (uint64_t)mmio_read32(d->common + CC_DF) << 32;
+    return virtio_features_read(d->common + CC_DFSELECT, d->common + CC_DF);
 }
 
 static void pci_set_features(struct virtio_dev *d, uint64_t f)
 {
-    mmio_write32(d->common + CC_GFSELECT, 0);
-    mmio_write32(d->common + CC_GF, (uint32_t)f);
-    mmio_write32(d->common + CC_GFSELECT, 1);
-    mmio_write32(d->common + CC_GF, (uint32_t)(f >> 32));
+    virtio_features_write(d->common + CC_GFSELECT, d->common + CC_GF, f);
 }
 
 static uint16_t pci_queue_max(struct virtio_dev *d, uint16_t q)

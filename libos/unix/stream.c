@@ -80,41 +80,53 @@ static int stream_resolve(const char *host, uint16_t port, int passive,
     return 0;
 }
 
-static int stream_socket(int family)
+/* Resolves host:port (passive: for bind) into *ss and *len and opens a
+ * non-blocking stream socket of its family.  Returns the fd or a negative
+ * errno. */
+static int stream_open(const char *host, uint16_t port, int passive,
+                       struct sockaddr_storage *ss, socklen_t *len)
 {
-    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int rc = stream_resolve(host, port, passive, ss, len);
+    if (rc < 0)
+        return rc;
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     return fd < 0 ? -errno : fd;
+}
+
+/* Wraps fd in a new stream *out whose address is peer[0, len) (closing fd
+ * when there is no memory).  Returns 0 or -ENOMEM. */
+static int stream_wrap(int fd, int state, const struct sockaddr_storage *peer,
+                       socklen_t len, struct os_stream **out)
+{
+    struct os_stream *s = stream_new(fd, state);
+    if (!s) {
+        close(fd);
+        return -ENOMEM;
+    }
+    memcpy(&s->peer, peer, len);
+    s->peer_len = len;
+    *out = s;
+    return 0;
 }
 
 int os_stream_connect(const char *host, uint16_t port, struct os_stream **out)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int rc = stream_resolve(host, port, 0, &ss, &len);
-    if (rc < 0)
-        return rc;
-    int fd = stream_socket(ss.ss_family);
+    int fd = stream_open(host, port, 0, &ss, &len);
     if (fd < 0)
         return fd;
     stream_nodelay(fd);
     int state = 0;
     if (connect(fd, (struct sockaddr *)&ss, len) != 0) {
         if (errno != EINPROGRESS) {
-            rc = -errno;
+            int rc = -errno;
             close(fd);
             return rc;
         }
         state = 1;
     }
-    struct os_stream *s = stream_new(fd, state);
-    if (!s) {
-        close(fd);
-        return -ENOMEM;
-    }
-    memcpy(&s->peer, &ss, len);
-    s->peer_len = len;
-    *out = s;
-    return 0;
+    return stream_wrap(fd, state, &ss, len, out);
 }
 
 int os_stream_connect_status(struct os_stream *s)
@@ -142,10 +154,7 @@ int os_stream_listen(const char *ip, uint16_t port, struct os_stream **out)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int rc = stream_resolve(ip, port, 1, &ss, &len);
-    if (rc < 0)
-        return rc;
-    int fd = stream_socket(ss.ss_family);
+    int fd = stream_open(ip, port, 1, &ss, &len);
     if (fd < 0)
         return fd;
     int one = 1, zero = 0;
@@ -153,20 +162,16 @@ int os_stream_listen(const char *ip, uint16_t port, struct os_stream **out)
     if (ss.ss_family == AF_INET6 && (!ip || !*ip))
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
     if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 64) != 0) {
-        rc = -errno;
+        int err = -errno;
         close(fd);
-        return rc;
+        return err;
     }
-    struct os_stream *s = stream_new(fd, 0);
-    if (!s) {
-        close(fd);
-        return -ENOMEM;
-    }
-    s->listener = 1;
-    s->peer_len = sizeof s->peer;
-    getsockname(fd, (struct sockaddr *)&s->peer, &s->peer_len);
-    *out = s;
-    return 0;
+    len = sizeof ss; /* the stream's address is its bound local one */
+    getsockname(fd, (struct sockaddr *)&ss, &len);
+    int rc = stream_wrap(fd, 0, &ss, len, out);
+    if (rc == 0)
+        (*out)->listener = 1;
+    return rc;
 }
 
 int os_stream_accept(struct os_stream *l, struct os_stream **out)
@@ -177,15 +182,7 @@ int os_stream_accept(struct os_stream *l, struct os_stream **out)
     if (fd < 0)
         return errno == EWOULDBLOCK ? -EAGAIN : -errno;
     stream_nodelay(fd);
-    struct os_stream *s = stream_new(fd, 0);
-    if (!s) {
-        close(fd);
-        return -ENOMEM;
-    }
-    memcpy(&s->peer, &ss, len);
-    s->peer_len = len;
-    *out = s;
-    return 0;
+    return stream_wrap(fd, 0, &ss, len, out);
 }
 
 long os_stream_read(struct os_stream *s, void *buf, size_t n)
