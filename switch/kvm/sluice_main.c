@@ -10,8 +10,11 @@
  *  - --controller and --listen are accepted but not available yet (the
  *    unikernel has no TCP/IP stack): the boot log says so and they are
  *    dropped;
- *  - --app runs the embedded controller (learning, ...); apps that read a
- *    file (static=FILE, firewall=FILE) fail: there is no file system;
+ *  - --app runs the embedded controller (learning, ...); there is no file
+ *    system, so the apps that read a file (static=FILE, firewall=FILE) read
+ *    the in-memory files given with --file NAME=TEXT (lines separated by
+ *    ';', quote the word when it has blanks), e.g.
+ *    --app firewall=fw,learning "--file=fw=deny tcp,tp_dst=22;allow";
  *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
  *    guest memory.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
@@ -44,10 +47,15 @@
 #define MAX_WORDS (KVM_MAX_ARGS + SW_MAX_PORTS * 2 + 1)
 #define IDLE_AFTER_NS (1 * OS_NS_PER_MS) /* no traffic for this long: halt between ticks */
 
-/* The test hooks taken off the command line. */
+#define MAX_FILES 8
+
+/* What prepare_args takes off the command line before sw_config sees it:
+ * the test hooks and the in-memory files. */
 struct hooks {
     const char *crash;     /* --crash-test KIND */
     uint64_t run_ms;       /* --run-ms N; 0 = forever */
+    const char *files[MAX_FILES]; /* --file NAME=TEXT, as given */
+    unsigned n_files;
 };
 
 /* Returns true when word `w` is option `name` (as "--name" or "--name=..."),
@@ -85,6 +93,14 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
                 serial_printf("sluice: --run-ms: invalid value '%s'\n", val);
                 return -EINVAL;
             }
+        } else if (i > 0 && take_option(argc, argv, &i, "file", &val)) {
+            const char *eq = strchr(val, '=');
+            if (!eq || eq == val || h->n_files == MAX_FILES) {
+                serial_printf("sluice: --file %s: expected NAME=TEXT (at most %d files)\n",
+                              val, MAX_FILES);
+                return -EINVAL;
+            }
+            h->files[h->n_files++] = val;
         } else {
             if (!strncmp(argv[i], "--port", 6))
                 ports++;
@@ -111,23 +127,35 @@ static void drop_unavailable(struct sw_config *cfg)
     cfg->n_controllers = cfg->n_listens = 0;
 }
 
-/* ctl_read_file_fn for the embedded controller's apps: the unikernel has no
- * file system.  Returns -ENOENT with a log line. */
-static int kvm_read_file(void *arg, const char *path, char **text)
-{
-    *text = NULL;
-    OS_ERR("sluice", "%s: the unikernel has no file system", path);
-    return -ENOENT;
-}
-
-/* Returns a heap copy of inline flows with ';' turned into newlines. */
-static char *inline_flows(const char *text)
+/* Returns a heap copy of inline lines with ';' turned into newlines, or
+ * NULL (no memory). */
+static char *inline_lines(const char *text)
 {
     char *s = os_strdup(text);
     for (char *p = s; p && *p; p++)
         if (*p == ';')
             *p = '\n';
     return s;
+}
+
+/* ctl_read_file_fn for the embedded controller's apps: the unikernel has no
+ * file system; `path` names one of the --file NAME=TEXT words (arg is the
+ * struct hooks).  Returns 0 with the text, -ENOENT (no such --file, logged)
+ * or -ENOMEM. */
+static int kvm_read_file(void *arg, const char *path, char **text)
+{
+    const struct hooks *h = arg;
+    size_t n = strlen(path);
+    *text = NULL;
+    for (unsigned i = 0; i < h->n_files; i++) {
+        if (strncmp(h->files[i], path, n) == 0 && h->files[i][n] == '=') {
+            *text = inline_lines(h->files[i] + n + 1);
+            return *text ? 0 : -ENOMEM;
+        }
+    }
+    OS_ERR("sluice", "%s: no such --file (the unikernel has no file system: give the "
+           "text with --file %s=LINE;LINE...)", path, path);
+    return -ENOENT;
 }
 
 static void emit_serial(const char *line, void *arg)
@@ -209,6 +237,8 @@ int os_main(int argc, char **argv)
         serial_puts("\nOn the kvm target (options on the kernel command line):\n"
                     "  ports are virtio:N, the N-th virtio-net device (default: all of them);\n"
                     "  --flows takes the flows themselves, separated by ';';\n"
+                    "  --file NAME=TEXT  an in-memory file for --app static=NAME or\n"
+                    "                    firewall=NAME: its lines separated by ';'\n"
                     "  --controller/--listen need the TCP/IP stack (not yet available).\n");
         return PLAT_EXIT_OK;
     }
@@ -226,12 +256,12 @@ int os_main(int argc, char **argv)
         return PLAT_EXIT_FAIL;
     }
     int rc = PLAT_EXIT_OK;
-    if (sw_switch_start_apps(sw, kvm_read_file, NULL, os_clock_ns(), err, sizeof err)) {
+    if (sw_switch_start_apps(sw, kvm_read_file, &h, os_clock_ns(), err, sizeof err)) {
         serial_printf("sluice: %s\n", err);
         rc = PLAT_EXIT_FAIL;
     }
     if (rc == PLAT_EXIT_OK && cfg.flows_file) {
-        char *text = inline_flows(cfg.flows_file);
+        char *text = inline_lines(cfg.flows_file);
         int nf = text ? sw_switch_load_flows(sw, text, "--flows", os_clock_ns(), err, sizeof err)
                       : -ENOMEM;
         if (nf < 0) {

@@ -7,7 +7,9 @@
 # q35-mq is the multiqueue variant: the rig's taps are replaced by
 # multi-queue taps (2 queues), QEMU runs virtio-net-pci with mq=on, iperf3
 # runs 4 parallel streams, and the guest (stopped by --run-ms) must report
-# traffic on both RX queues of h1's port.
+# traffic on both RX queues of h1's port.  MACHINE microvm also runs the
+# firewall app (`--app firewall=fw,learning` with the rules in an in-memory
+# `--file fw=...`): UDP to port 7002 arrives, to 7001 it is dropped.
 #
 # Usage: tests/kvm/hosts.sh KERNEL RIG MACHINE(q35|microvm|q35-mq) LOGFILE
 # Needs root.  Every name starts with a per-run prefix ("sk<pid>"); the rig
@@ -15,6 +17,7 @@
 # "FAIL ..." per check and "info ..." lines; exit status 0 when all passed.
 set -u
 kernel=$1 rig=$2 machine=$3 log=$4
+here=$(cd "$(dirname "$0")" && pwd)
 pfx=sk$$
 topo=$(mktemp /tmp/sluice-kvm-topo.XXXXXX)
 qpid=
@@ -45,7 +48,8 @@ append="--app learning --stats-interval 1000" tapopt= qm=$machine streams=1
 case $machine in
 q35)
     extra=(-device "virtio-net-pci,netdev=n0,romfile=" -device "virtio-net-pci,netdev=n1,romfile=") ;;
-microvm)
+microvm)   # also the firewall app, its rules in an in-memory --file
+    append="--app firewall=fw,learning \"--file=fw=deny udp,tp_dst=7001;allow\" --stats-interval 1000"
     extra=(-global virtio-mmio.force-legacy=false -device virtio-net-device,netdev=n0 -device virtio-net-device,netdev=n1) ;;
 q35-mq)
     qm=q35 streams=4 tapopt=",queues=2,vhost=off" append="--app learning --run-ms 9000"
@@ -78,6 +82,26 @@ check $rc "h1 pings h2 through the unikernel ($(grep -o '[0-9]*% packet loss' "$
 ip netns exec "$pfx-h2" ping -c 3 -i 0.2 -W 2 10.0.0.1 >"$log.ping2" 2>&1
 check $? "h2 pings h1 ($(grep -o 'rtt.*' "$log.ping2"))"
 echo "info $machine QEMU start to first ping reply within $(echo "$t1 - $start" | bc) s (ping run $(echo "$t1 - $t0" | bc) s)"
+
+# udp_count PORT: 5 datagrams h1 -> h2:PORT; prints how many arrived.
+udp_count() {
+    local l4=$here/../integration/l4check.py rcv
+    ip netns exec "$pfx-h2" /usr/bin/python3 "$l4" udprecv 10.0.0.2 "$1" 3 >"$log.udp$1" &
+    rcv=$!
+    sleep 0.5
+    ip netns exec "$pfx-h1" /usr/bin/python3 "$l4" udpsend 10.0.0.2 "$1" 5
+    ip netns exec "$pfx-h1" /usr/bin/python3 "$l4" udpsend 10.0.0.2 "$1" 0
+    wait $rcv
+    cat "$log.udp$1"
+}
+if [ "$machine" = microvm ]; then
+    n=$(udp_count 7002)
+    [ "$n" = 5 ]
+    check $? "firewall --file: UDP to allowed port 7002 arrives ($n of 5)"
+    n=$(udp_count 7001)
+    [ "$n" = 0 ]
+    check $? "firewall --file: UDP to denied port 7001 is dropped ($n of 5 arrived)"
+fi
 
 if command -v iperf3 >/dev/null; then
     ip netns exec "$pfx-h2" iperf3 -s -1 -B 10.0.0.2 >"$log.iperf-s" 2>&1 &

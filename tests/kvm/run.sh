@@ -12,6 +12,8 @@
 #   build               make TARGET=kvm succeeds, image < 1 MiB
 #   boot-microvm/q35    banner, command line echoed, --version, exit code 0
 #   usage-error         an unknown option exits with code 2
+#   missing-file        --app static=NAME without a --file NAME=... fails (exit 1)
+#   bad-file            --file without NAME= is a usage error (exit 2)
 #   crash-ud2/div0/pf   the --crash-test hook prints the exception dump
 #                       (vector, error code, registers) and exits with code 3
 #   fwd-q35/microvm     tests/kvm/fwd.py: two virtio-net NICs (modern PCI on
@@ -48,12 +50,14 @@ result() { # name, ok(0|1), [log]
     fi
 }
 
-# boot NAME MACHINE APPEND -> runs QEMU, log in $tmp/NAME.log, sets $status
+# boot NAME MACHINE APPEND [QEMU ARGS...] -> runs QEMU, log in $tmp/NAME.log,
+# sets $status
 boot() {
     local name=$1 machine=$2 append=$3
+    shift 3
     timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M "$machine" -m 8M -nographic -nodefaults \
         -no-reboot -serial stdio -kernel "$kernel" -append "$append" \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 >"$tmp/$name.log" 2>&1
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" >"$tmp/$name.log" 2>&1
     status=$?
 }
 
@@ -86,6 +90,13 @@ done
 
 boot usage-error microvm "--bogus 1"
 expect usage-error 5 "unknown option '--bogus'" "halting with exit code 2"
+
+boot missing-file microvm "--app static=nope --file=fw=allow" \
+    -global virtio-mmio.force-legacy=false -netdev hubport,id=n0,hubid=0 \
+    -device virtio-net-device,netdev=n0
+expect missing-file 3 "nope: no such --file" "halting with exit code 1"
+boot bad-file microvm "--file noequals"
+expect bad-file 5 "--file noequals: expected NAME=TEXT" "halting with exit code 2"
 
 boot crash-ud2 microvm "--crash-test ud2"
 expect crash-ud2 7 "*** EXCEPTION vector 6 (#UD invalid opcode) error 0x0" "rip " "r15 " \
