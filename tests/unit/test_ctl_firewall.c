@@ -119,7 +119,7 @@ static struct ctl *fw_ctl(const char *rules, struct ctl_dp **dp)
     struct ctl_app *fw = ctl_firewall_create(rules, "fw", err, sizeof err);
     assert_non_null(fw);
     ctl_add_app(ctl, fw);
-    ctl_add_app(ctl, ctl_learning_create());
+    ctl_add_app(ctl, ctl_learning_create(CTL_LEARN_IDLE));
     ctl_dp_connected(ctl, (void *)1, 0);
     cth_reset();
     *dp = NULL;
