@@ -1,119 +1,129 @@
 #!/bin/bash
-# bench/e2e.sh — end to end through real interfaces (rig-less: veth pairs
-# and namespaces made here), the Linux bridge, Open vSwitch userspace
-# (netdev) and Sluice unix (afpacket ports) in the same run.
+# bench/e2e.sh — end to end through real interfaces, every switch in the
+# same run, each on a fresh topology from the host rig (sluice-rig):
 #
-# usage: bench/e2e.sh [--runs N] [--seconds S] [BUILD_DIR]
+#   bridge        the Linux bridge (rig: switch-port bridge; runs in softirq)
+#   sluice-unix   Sluice unix, afpacket ports (rig: switch-port veth)
+#   sluice-kvm    Sluice kvm, sluice.kvm under QEMU, virtio-net NICs on the
+#                 rig's taps (switch-port tap); TCG unless /dev/kvm is usable
+#   afpacket-ref  bench/afpref.c, an independent AF_PACKET forwarder (veth)
+#   afpfwd        bench/afpfwd.c: Sluice's own afpacket driver without the
+#                 datapath (veth) — what the datapath adds, not a peer
+#   ovs-netdev    Open vSwitch, userspace datapath, netdev ports (veth)
+#   ovs-afxdp     the same with type=afxdp ports, xdp-mode=generic (veth)
 #
-# trafgen (one process) in namespace 1 sends 64-byte UDP frames of one flow
-# into port 1; the switch forwards port 1 -> port 2 (bridge: learning/flood;
-# OVS and Sluice: the flow in_port=1,actions=output:2); the receiver is the
-# veth end in namespace 2, whose rx_packets counter is read (no receiving
-# program).  Per run: 1 s warm-up, then S seconds measured.  Reported per
-# switch: forwarded Mpps, offered Mpps (sender's tx), the switch process's
-# CPU time per forwarded packet (utime+stime of all its threads from
-# /proc/PID/stat; the bridge runs in softirq: n/a) and the whole machine's
-# busy CPU time per forwarded packet (/proc/stat, sender included).
-# Also measured: afpfwd (bench/afpfwd.c), a plain forwarder on Sluice's
-# afpacket driver without the datapath, as the AF_PACKET baseline.
-# Not covered: Sluice kvm under QEMU, OVS with AF_XDP ports.
+# usage: bench/e2e.sh [--runs N] [--seconds S] [--only LIST]
+#                     [--kvm IMAGE] [--kvm-machine microvm|q35] [BUILD_DIR]
+#   BUILD_DIR  the unix build (default build/unix): sluice, sluice-rig,
+#              bench/afpfwd, bench/afpref
+#   --kvm      default: BUILD_DIR/../kvm/sluice.kvm, built first (make
+#              TARGET=kvm SAN= BUILDROOT=BUILD_DIR/..) when BUILD_DIR is a
+#              BUILDROOT/unix tree and the image is missing
+#   --only     comma-separated switch names from the list above
+#
+# Per switch and run: trafgen (one process) in host h1's namespace sends
+# 64-byte UDP frames of one flow into port 1; the switch forwards port 1 ->
+# port 2 with the flow in_port=1,actions=output:2 (the bridge learns and
+# floods); the receiver is h2's eth0, whose rx_packets counter is read (no
+# receiving program).  0.5 s start + 1 s warm-up, then S seconds measured.
+# Reported: forwarded Mpps, offered Mpps (the sender's tx_packets), the
+# switch process's CPU time per forwarded packet (utime+stime of all its
+# threads, /proc/PID/stat; QEMU's whole process for sluice-kvm; n/a for the
+# bridge, which runs in softirq) and the whole machine's busy CPU time per
+# forwarded packet (/proc/stat, sender included).  Unavailable switches are
+# printed and recorded as "skipped: why".  Writes results/e2e.csv (every
+# run), results/e2e_summary.csv, results/e2e.png and results/e2e_cpu.png.
+# Needs root.  Every rig object is named slb<pid>-*; all of them and every
+# process started here are removed on exit, also on failure and Ctrl-C.
 # shellcheck disable=SC2034  # OFPORT, PEER: read by tests/integration/lib.sh
 set -u
-runs=3 secs=3
+runs=3 secs=3 only='' kvm='' KVM_MACHINE=microvm
+ALL="bridge sluice-unix afpfwd afpacket-ref ovs-netdev ovs-afxdp sluice-kvm"
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift ;;
     --seconds) secs=$2; shift ;;
+    --only) only=${2//,/ }; shift ;;
+    --kvm) kvm=$2; shift ;;
+    --kvm-machine) KVM_MACHINE=$2; shift ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    -*) echo "e2e: unknown option $1" >&2; exit 2 ;;
     *) break ;;
     esac
     shift
 done
 build=${1:-build/unix}
+case $build in /*) ;; *) build=$(pwd)/$build ;; esac
+KVM_IMAGE=${kvm:-$(dirname "$build")/kvm/sluice.kvm}
 here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "$kvm" ] && [ ! -f "$KVM_IMAGE" ] && [ "$(basename "$build")" = unix ]; then
+    echo "== e2e: building $KVM_IMAGE (make TARGET=kvm)"
+    make -C "$here/.." --no-print-directory TARGET=kvm SAN= BUILDROOT="$(dirname "$build")" \
+        >/dev/null 2>&1 || echo "e2e: make TARGET=kvm failed; sluice-kvm will be skipped"
+fi
+[ "$(id -u)" = 0 ] || { echo "e2e: needs root (namespaces, veths, taps)" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
 . "$here/lib.sh"
-echo "== e2e: 64-byte UDP through veth ports, one flow =="
-bench_net_init || { echo "e2e: cannot build the veth/namespace topology"; exit 1; }
+# shellcheck source=bench/e2e_peers.sh
+. "$here/e2e_peers.sh"
+# shellcheck source=bench/e2e_report.sh
+. "$here/e2e_report.sh"
+echo "== e2e: 64-byte UDP, one flow, port 1 -> port 2, rig topologies, $runs x $secs s =="
+BENCH_EXIT_HOOK=e2e_stop_peer
+bench_net_init "$build" || { echo "e2e: cannot build the rig topology"; exit 1; }
 OFPORT=$(free_port)
 trafgen_conf "$TMPD/flow.cfg" fixed
 echo "in_port=1,actions=output:2" >"$TMPD/flows"
 csv=$RESULTS/e2e.csv
-echo "switch,run,fwd_mpps,offered_mpps,switch_cpu_ns_per_pkt,machine_cpu_ns_per_pkt" >"$csv"
+echo "switch,run,fwd_mpps,offered_mpps,switch_cpu_ns_per_pkt,machine_cpu_ns_per_pkt,note" >"$csv"
 hz=$(getconf CLK_TCK)
 
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 tx_count() { ip netns exec "$NS1" cat "/sys/class/net/$HIF1/statistics/tx_packets"; }
 
-# run_one NAME PID: one measured run (PID of the switch process, or "").
+# run_one NAME PID RUN NOTE: one measured run (PID of the switch process, or "").
 run_one() {
-    local name=$1 pid=$2 r=$3 rx0 rx1 tx0 tx1 c0 c1 b0 b1
+    local name=$1 pid=$2 r=$3 note=$4 rx0 rx1 tx0 tx1 c0='' c1='' b0 b1
     sender_start "$TMPD/flow.cfg"
     sleep 1
     rx0=$(rx_count "$NS2" "$HIF2"); tx0=$(tx_count); b0=$(busy_ticks)
-    c0=$([ -n "$pid" ] && cpu_ticks "$pid")
+    [ -n "$pid" ] && c0=$(cpu_ticks "$pid")
     sleep "$secs"
     rx1=$(rx_count "$NS2" "$HIF2"); tx1=$(tx_count); b1=$(busy_ticks)
-    c1=$([ -n "$pid" ] && cpu_ticks "$pid")
+    [ -n "$pid" ] && c1=$(cpu_ticks "$pid")
     sender_stop
     awk -v n="$name" -v r="$r" -v s="$secs" -v hz="$hz" -v rx=$((rx1 - rx0)) -v tx=$((tx1 - tx0)) \
-        -v c="${c0:-}" -v c1="${c1:-}" -v b=$((b1 - b0)) 'BEGIN {
+        -v c="$c0" -v c1="$c1" -v b=$((b1 - b0)) -v note="$note" 'BEGIN {
         sw = (c == "" || rx == 0) ? "" : sprintf("%.0f", (c1 - c) / hz * 1e9 / rx)
         mc = rx ? sprintf("%.0f", b / hz * 1e9 / rx) : ""
-        printf "%s,%d,%.4f,%.4f,%s,%s\n", n, r, rx / s / 1e6, tx / s / 1e6, sw, mc }' >>"$csv"
-    tail -1 "$csv" | awk -F, '{printf "  %s run %s: %.3f Mpps forwarded (offered %.3f), switch CPU %s ns/pkt, machine %s ns/pkt\n", $1, $2, $3, $4, ($5 == "" ? "n/a" : $5), $6}'
+        printf "%s,%d,%.4f,%.4f,%s,%s,%s\n", n, r, rx / s / 1e6, tx / s / 1e6, sw, mc, note }' >>"$csv"
+    tail -1 "$csv" | awk -F, '{printf "  %s run %s: %.4f Mpps forwarded (offered %.3f), switch CPU %s ns/pkt, machine %s ns/pkt\n", $1, $2, $3, $4, ($5 == "" ? "n/a" : $5), ($6 == "" ? "n/a" : $6)}'
 }
 
-measure() {
-    local r
-    for r in $(seq "$runs"); do run_one "$1" "$2" "$r"; done
+# note_of NAME: the CSV note of a measured switch.
+note_of() {
+    case $1 in
+    sluice-kvm) echo "QEMU -M $KVM_MACHINE $(e2e_kvm_accel | tr '[:lower:]' '[:upper:]')" ;;
+    afpfwd) echo "Sluice afpacket driver without the datapath" ;;
+    ovs-afxdp) echo "xdp-mode=generic" ;;
+    *) echo "" ;;
+    esac
 }
 
-# Linux bridge
-ip link add "$PFX-lb" type bridge && ip link set "$IF1" master "$PFX-lb" &&
-    ip link set "$IF2" master "$PFX-lb" && ip link set "$PFX-lb" up &&
-    measure bridge ""
-ip link del "$PFX-lb" 2>/dev/null
-
-# Sluice unix, afpacket ports
-if bench_sluice_start "$build" --flows "$TMPD/flows"; then
-    measure sluice "$SLUICE_PID"
-else
-    echo "e2e: Sluice did not start"; tail -3 "$TMPD/sluice.log"
-fi
-sluice_stop
-
-# The baseline: Sluice's afpacket driver alone, port 1 -> port 2 (bench/afpfwd.c)
-if [ -x "$build/bench/afpfwd" ]; then
-    "$build/bench/afpfwd" "$IF1" "$IF2" >>"$TMPD/afpfwd.log" 2>&1 &
-    afp=$!
-    sleep 0.5
-    kill -0 "$afp" 2>/dev/null && measure afpfwd "$afp"
-    kill "$afp" 2>/dev/null
-    wait "$afp" 2>/dev/null
-fi
-
-# Open vSwitch, userspace datapath
-PEER=ovs
-if bench_ovs_start && ofctl add-flow "$(OFCTL_TARGET)" "in_port=1,actions=output:2"; then
-    measure ovs "$(cat "$TMPD/ovs/vswitchd.pid")"
-else
-    echo "e2e: Open vSwitch did not start"
-fi
-ovs_stop
-
-sum=$RESULTS/e2e_summary.csv
-echo "switch,fwd_mpps_median,fwd_mpps_min,fwd_mpps_max,switch_cpu_ns_per_pkt,machine_cpu_ns_per_pkt" >"$sum"
-printf "%-8s %22s %16s %16s\n" switch "Mpps median (min..max)" "switch ns/pkt" "machine ns/pkt"
-for sw in bridge afpfwd sluice ovs; do
-    m=$(awk -F, -v s=$sw '$1 == s {print $3}' "$csv" | median)
-    c=$(awk -F, -v s=$sw '$1 == s && $5 != "" {print $5}' "$csv" | median | cut -d' ' -f1)
-    [ "$c" = nan ] && c=""
-    k=$(awk -F, -v s=$sw '$1 == s && $6 != "" {print $6}' "$csv" | median | cut -d' ' -f1)
-    set -- $m
-    printf "%-8s %8.3f (%.3f..%.3f) %16s %16s\n" $sw $1 $2 $3 "$c" "$k" 2>/dev/null
-    echo "$sw,$1,$2,$3,$c,$k" >>"$sum"
+for sw in ${only:-$ALL}; do
+    case " $ALL " in *" $sw "*) ;; *) echo "e2e: unknown switch $sw (one of: $ALL)"; continue ;; esac
+    E2E_WHY=
+    "e2e_start_${sw//-/_}"
+    rc=$?
+    if [ $rc = 0 ]; then
+        note=$(note_of "$sw")
+        [ -n "$note" ] && echo "  $sw: $note"
+        for r in $(seq "$runs"); do run_one "$sw" "$MEAS_PID" "$r" "$note"; done
+    else
+        [ $rc = 2 ] || E2E_WHY="failed: $E2E_WHY"
+        echo "  $sw: $E2E_WHY"
+        echo "$sw,0,,,,,${E2E_WHY//,/;}" >>"$csv"
+    fi
+    e2e_stop_peer
 done
-ratio() { awk -F, -v a="$1" -v b="$2" '$1 == a {x = $2} $1 == b {y = $2} END {
-    if (x > 0 && y > 0) printf "%.2f", x / y; else print "n/a"}' "$sum"; }
-echo "Sluice/bridge: $(ratio sluice bridge)x   Sluice/afpfwd: $(ratio sluice afpfwd)x   Sluice/OVS: $(ratio sluice ovs)x (forwarded Mpps)"
-plot_bars "$sum" "$RESULTS/e2e.png" "e2e: forwarded Mpps, 64-byte UDP, veth ports (median, min..max)" "Mpps"
-echo "wrote $csv $sum $RESULTS/e2e.png"
+e2e_report "$csv"

@@ -42,11 +42,13 @@ GP
 }
 
 # --- networked benchmarks (ofbench.sh, e2e.sh) -------------------------------
-# bench_net_init: a temp dir, the integration suite's helpers
-# (tests/integration/lib.sh: topo_up/topo_down, ovs_start/ovs_stop, vsctl,
-# free_port, wait_listen, cleanup) with the unique prefix "slb<pid>", the two
-# namespaces + veth pairs (ports 1 and 2), and cleanup on exit.  Returns
-# non-zero when the topology cannot be built.
+# bench_net_init [BUILD]: a temp dir ($TMPD), the integration suite's helpers
+# (tests/integration/lib.sh: ovs_start/ovs_stop, vsctl, ofctl, free_port,
+# wait_listen, cleanup) with the unique prefix PFX="slb<pid>", cleanup on
+# every exit (bench_on_exit), and the veth topology of the host rig
+# (bench_rig_up veth).  The rig is BUILD/sluice-rig (BUILD defaults to the
+# caller's $build, else build/unix).  Returns non-zero when the topology
+# cannot be built.
 bench_net_init() {
     local repo
     repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,11 +56,61 @@ bench_net_init() {
     PFX=slb$$
     PEER=sluice
     HERE=$repo/tests/integration
+    RIG=${1:-${build:-build/unix}}/sluice-rig
     # shellcheck disable=SC1091
     . "$repo/tests/integration/lib.sh"
-    trap 'sender_stop; cleanup' EXIT
+    trap bench_on_exit EXIT
     trap 'exit 130' INT TERM
-    topo_up
+    [ -x "$RIG" ] || { echo "# bench: $RIG is not built (make bench-programs)"; return 1; }
+    bench_rig_up veth
+}
+
+# bench_on_exit: the EXIT trap.  Stops the sender, runs the caller's
+# $BENCH_EXIT_HOOK (a command: its own helper processes), the integration
+# cleanup (switch processes, Open vSwitch, temp dir), then removes every
+# rig object named $PFX-*.  Safe to run twice.
+BENCH_EXIT_HOOK=
+bench_on_exit() {
+    trap - EXIT
+    sender_stop
+    [ -n "$BENCH_EXIT_HOOK" ] && $BENCH_EXIT_HOOK
+    cleanup
+    bench_rig_down
+}
+
+# bench_rig_up veth|tap|bridge: (re)builds the two-host topology with the
+# rig (`sluice-rig --prefix $PFX up`, offloads off on every veth): hosts h1
+# 10.77.0.1/24 (the sender) and h2 10.77.0.2/24 (the receiver) in namespaces
+# $NS1 $NS2, their interfaces $HIF1 $HIF2 (eth0).  Sets RIG_PORTS to the
+# switch port specs (afpacket:IF or tap:IF; empty with "bridge", whose
+# switch is the rig's Linux bridge $RIG_BRIDGE), IF1 IF2 to the port
+# interfaces (veth: the root veth ends; tap: the taps; bridge: the bridge's
+# veth ports).  Returns non-zero (and prints the rig's error) on failure.
+RIG_PORTS=() RIG_BRIDGE=
+bench_rig_up() {
+    bench_rig_down
+    printf 'switch-port %s\noffload off\nhost h1 10.77.0.1/24\nhost h2 10.77.0.2/24\n' "$1" >"$TMPD/rig.topo"
+    if ! "$RIG" --prefix "$PFX" up "$TMPD/rig.topo" >"$TMPD/rig.out" 2>"$TMPD/rig.err"; then
+        sed 's/^/# rig: /' "$TMPD/rig.err"
+        return 1
+    fi
+    mapfile -t RIG_PORTS < <(awk '$1 == "port" {print $3}' "$TMPD/rig.out")
+    RIG_BRIDGE=$(awk '$1 == "bridge" {print $2}' "$TMPD/rig.out")
+    NS1=$(awk '$1 == "host" && $2 == "h1" {print $3}' "$TMPD/rig.out")
+    NS2=$(awk '$1 == "host" && $2 == "h2" {print $3}' "$TMPD/rig.out")
+    HIF1=$(awk '$1 == "host" && $2 == "h1" {print $4}' "$TMPD/rig.out")
+    HIF2=$(awk '$1 == "host" && $2 == "h2" {print $4}' "$TMPD/rig.out")
+    IF1=$PFX-p1 IF2=$PFX-p2
+    if [ ${#RIG_PORTS[@]} = 2 ]; then
+        IF1=${RIG_PORTS[0]#*:} IF2=${RIG_PORTS[1]#*:}
+    fi
+    [ -n "$NS1" ] && [ -n "$NS2" ] && [ -n "$HIF1" ] && [ -n "$HIF2" ]
+}
+
+# bench_rig_down: removes everything named $PFX-* (idempotent; always 0).
+bench_rig_down() {
+    [ -n "${RIG:-}" ] && [ -x "$RIG" ] && "$RIG" --prefix "$PFX" down >/dev/null 2>&1
+    return 0
 }
 
 # bench_sluice_start BUILD [ARGS...]: Sluice on ports 1 and 2 (afpacket)
