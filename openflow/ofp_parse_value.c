@@ -18,6 +18,10 @@ int ofp_perr(struct ofp_perr *e, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(e->buf, e->size, fmt, ap);
         va_end(ap);
+        /* Messages quote the input: keep them one printable line. */
+        for (char *c = e->buf; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
     }
     return -EINVAL;
 }

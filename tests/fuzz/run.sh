@@ -1,49 +1,150 @@
 #!/bin/bash
-# Builds the OpenFlow 1.0 decoder fuzzer with clang's libFuzzer (+ ASan and
-# UBSan), compiling openflow/*.c with the portable (freestanding) flags,
-# runs it for a bounded time on a scratch copy of the seed corpus, and
-# prints one line "fuzz: N passed, M failed" (1 passed = no crash).
-# Usage: tests/fuzz/run.sh BUILD_DIR      (artifacts go to BUILD_DIR/fuzz)
-#        FUZZ_SECONDS=N overrides the 20 s budget (capped at 30).
+# Fuzzes every parser of untrusted input with clang's libFuzzer (+ ASan,
+# UBSan and LeakSanitizer).  One target per file, tests/fuzz/fuzz_NAME.c:
+#
+#   ofp_decode    OpenFlow 1.0 wire messages -> openflow/ decoder, encoder,
+#                 printer (decode/encode/decode must be stable)
+#   dp_key        Ethernet frames -> datapath/dp_key.c key extraction, then
+#                 dp_execute with fixed rewrite lists (dl/nw/tp/VLAN, several
+#                 outputs); checksums, slot bounds and poison checked; plus
+#                 controller/ctl_pkt.c (packet_in frames)
+#   ofp_parse     ovs-ofctl flow text -> openflow/ofp_parse*.c; what parses is
+#                 printed (ofp_print) and parsed again: same flow, same text
+#   ctl_firewall  firewall rules files -> controller/ctl_firewall_rules.c
+#   sw_config     command lines -> switch/sw_config.c and the --controller /
+#                 --listen specs (switch/sw_connmgr_spec.c); kernel command
+#                 lines -> libos/kvm/cmdline.c (word splitter, virtio-mmio hints)
+#
+# Sources in portable folders are compiled with the portable flags
+# (-ffreestanding -nostdinc against libos/include and libos/libc/include,
+# -DSLUICE_DEBUG as in the ASan build); the hosted pieces they need (os/mem.h,
+# os_console_write) come from tests/fuzz/fuzz_support.c.  Seeds are in
+# tests/fuzz/corpus/NAME/ (small, committed); each run works on a scratch
+# copy.  The targets run in parallel, FUZZ_SECONDS each.
+#
+# Output: per target "ok NAME (N execs, cov: C ft: F)" or "FAIL NAME: <first
+# line of the report>", then one line "fuzz: N passed, M failed" (a target
+# passes when it ran without a crash, a leak, a timeout or an out-of-memory).
+# Crash inputs and logs are kept in BUILD_DIR/fuzz/NAME/.  Reproduce one with
+#   BUILD_DIR/fuzz/fuzz_NAME BUILD_DIR/fuzz/NAME/crash-...
+#
+# Usage: tests/fuzz/run.sh BUILD_DIR [NAME...]   (default: every target)
+#        FUZZ_SECONDS=N   time per target (default 8, capped at 30; 0 = only
+#                         run the seeds); FUZZ_LONG=1 lifts the cap (for
+#                         long runs during development)
 set -u
-build=${1:?usage: run.sh BUILD_DIR}
+build=${1:?usage: run.sh BUILD_DIR [NAME...]}
+shift
 cd "$(dirname "$0")/../.."
-secs=${FUZZ_SECONDS:-20}
-[ "$secs" -gt 30 ] && secs=30
+mkdir -p "$build" && build=$(cd "$build" && pwd) || exit 1
+secs=${FUZZ_SECONDS:-8}
+[ "${FUZZ_LONG:-0}" = 1 ] || { [ "$secs" -gt 30 ] && secs=30; }
 out=$build/fuzz
-rm -rf "$out"; mkdir -p "$out/obj" "$out/corpus"
+all_targets=(ofp_decode dp_key ofp_parse ctl_firewall sw_config)
+targets=("${@:-${all_targets[@]}}")
 
-if ! command -v clang >/dev/null; then
-    echo "clang not found"; echo "fuzz: 0 passed, 1 failed"; exit 1
-fi
+# Sources per target (besides tests/fuzz/fuzz_NAME.c and fuzz_support.c).
+declare -A srcs=(
+    [ofp_decode]="openflow/*.c"
+    [dp_key]="datapath/dp_key.c datapath/dp_execute.c datapath/dp_csum.c
+              libos/common/pkt.c libos/common/log.c controller/ctl_pkt.c openflow/ofp_match.c"
+    [ofp_parse]="openflow/*.c"
+    [ctl_firewall]="controller/ctl_firewall_rules.c controller/ctl_pkt.c openflow/*.c"
+    [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
+                 libos/kvm/cmdline.c"
+)
+
+fail_all() { echo "$1"; echo "fuzz: 0 passed, ${#targets[@]} failed"; exit 1; }
+command -v clang >/dev/null || fail_all "clang not found"
+rm -rf "$out"; mkdir -p "$out/obj"
 inc=$(clang -print-file-name=include)
-flags=(-g -O1 -std=gnu11 -fsanitize=fuzzer-no-link,address,undefined
-       -fno-sanitize-recover=undefined -ffreestanding -nostdinc -isystem "$inc"
-       -Ilibos/include -Ilibos/libc/include -I.)
-objs=()
-for src in openflow/*.c tests/fuzz/fuzz_ofp_decode.c; do
-    o=$out/obj/$(basename "${src%.c}").o
-    if ! clang "${flags[@]}" -c "$src" -o "$o"; then
-        echo "compile failed: $src"; echo "fuzz: 0 passed, 1 failed"; exit 1
-    fi
-    objs+=("$o")
-done
-if ! clang -fsanitize=fuzzer,address,undefined "${objs[@]}" -o "$out/fuzz_ofp_decode"; then
-    echo "link failed"; echo "fuzz: 0 passed, 1 failed"; exit 1
-fi
+san=(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
+pflags=(-g -O1 -std=gnu11 "${san[@]}" -DSLUICE_DEBUG -ffreestanding -nostdinc
+        -isystem "$inc" -Ilibos/include -Ilibos/libc/include -I.)
+hflags=(-g -O1 -std=gnu11 "${san[@]}" -D_GNU_SOURCE -Ilibos/include -I.)
 
-cp tests/fuzz/corpus/ofp_decode/* "$out/corpus/"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$out/fuzz_ofp_decode" -max_total_time="$secs" -max_len=4096 -timeout=5 \
-    -print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" >"$out/fuzz.log" 2>&1
-rc=$?
-grep -E '^stat::number_of_executed_units|^stat::peak_rss|Done [0-9]+ runs' "$out/fuzz.log"
-if [ $rc = 0 ]; then
-    echo "fuzz: 1 passed, 0 failed"
-else
-    tail -40 "$out/fuzz.log"
-    ls "$out"/crash-* "$out"/timeout-* 2>/dev/null
-    echo "fuzz: 0 passed, 1 failed"
-fi
-exit $rc
+# Compiles one source into $out/obj (always from scratch: headers change).
+obj_of() { local s=${1//\//_}; echo "$out/obj/${s%.c}.o"; }
+compile() {
+    if [ "$1" = tests/fuzz/fuzz_support.c ]; then
+        clang "${hflags[@]}" -c "$1" -o "$(obj_of "$1")"
+    else
+        clang "${pflags[@]}" -c "$1" -o "$(obj_of "$1")"
+    fi
+}
+
+declare -A tsrc
+all_src=(tests/fuzz/fuzz_support.c)
+for t in "${targets[@]}"; do
+    [ -n "${srcs[$t]+x}" ] || fail_all "unknown target $t"
+    # shellcheck disable=SC2086
+    tsrc[$t]="$(echo tests/fuzz/fuzz_$t.c ${srcs[$t]})"
+    all_src+=(${tsrc[$t]})
+done
+mapfile -t uniq < <(printf '%s\n' "${all_src[@]}" | sort -u)
+jobs=$(nproc 2>/dev/null || echo 2)
+pids=() failed_src=()
+for src in "${uniq[@]}"; do
+    compile "$src" >"$(obj_of "$src").log" 2>&1 &
+    pids+=($!)
+    if [ ${#pids[@]} -ge "$jobs" ]; then wait "${pids[0]}" || true; pids=("${pids[@]:1}"); fi
+done
+wait
+for src in "${uniq[@]}"; do
+    [ -f "$(obj_of "$src")" ] || failed_src+=("$src")
+done
+
+pass=0 fail=0
+declare -A rcfile
+for t in "${targets[@]}"; do
+    d=$out/$t
+    rm -rf "$d"; mkdir -p "$d/corpus"
+    objs=("$(obj_of tests/fuzz/fuzz_support.c)") bad=""
+    for src in ${tsrc[$t]}; do
+        for f in "${failed_src[@]+"${failed_src[@]}"}"; do [ "$f" = "$src" ] && bad=$src; done
+        objs+=("$(obj_of "$src")")
+    done
+    if [ -n "$bad" ]; then
+        echo "FAIL $t: compile failed: $bad"; sed 's/^/    /' "$(obj_of "$bad").log" | head -20
+        fail=$((fail + 1)); continue
+    fi
+    if ! clang -fsanitize=fuzzer,address,undefined "${objs[@]}" -o "$out/fuzz_$t" \
+            >"$d/link.log" 2>&1; then
+        echo "FAIL $t: link failed"; sed 's/^/    /' "$d/link.log" | head -20
+        fail=$((fail + 1)); continue
+    fi
+    cp tests/fuzz/corpus/"$t"/* "$d/corpus/" 2>/dev/null
+    # -max_total_time=0 would mean "forever": 0 s runs the seeds only.
+    if [ "$secs" = 0 ]; then time_opt=(-runs=0); else time_opt=(-max_total_time="$secs"); fi
+    (
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            "$out/fuzz_$t" "${time_opt[@]}" -max_len=4096 -timeout=5 -rss_limit_mb=1024 \
+            -print_final_stats=1 -artifact_prefix="$d/" "$d/corpus" >"$d/fuzz.log" 2>&1
+        echo $? >"$d/rc"
+    ) &
+    rcfile[$t]=$d/rc
+done
+wait
+
+for t in "${targets[@]}"; do
+    [ -n "${rcfile[$t]+x}" ] || continue
+    d=$out/$t
+    rc=$(cat "$d/rc" 2>/dev/null || echo 1)
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/fuzz.log" | tail -1)
+    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$d/fuzz.log" | tail -1)
+    if [ "$rc" = 0 ]; then
+        echo "ok $t (${execs:-?} execs, ${cov:-cov: ?})"
+        pass=$((pass + 1))
+    else
+        first=$(grep -m1 '^fuzz: ' "$d/fuzz.log" ||
+                grep -m1 -E '^==[0-9]+== ?ERROR|runtime error|deadly signal|Timeout|out-of-memory' \
+                    "$d/fuzz.log")
+        echo "FAIL $t: ${first:-exit code $rc} (log: $d/fuzz.log)"
+        tail -30 "$d/fuzz.log" | sed 's/^/    /'
+        ls "$d"/crash-* "$d"/leak-* "$d"/timeout-* "$d"/oom-* 2>/dev/null | sed 's/^/    artifact: /'
+        fail=$((fail + 1))
+    fi
+done
+echo "fuzz: $pass passed, $fail failed"
+[ "$fail" = 0 ]

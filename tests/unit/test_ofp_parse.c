@@ -230,6 +230,20 @@ static void test_bad_lines_say_what_is_wrong(void **state)
     }
 }
 
+/* Regression (found by tests/fuzz/fuzz_ofp_parse.c): a message quoting a
+ * value with a newline or other control byte in it stays one line. */
+static void test_messages_quoting_control_bytes_stay_one_line(void **state)
+{
+    static const char flow[] = "tp_dst((!(\332\n\r\033x)";
+    err[0] = '\0';
+    assert_int_equal(ofp_parse_flow_n(flow, sizeof flow - 1, OFP_PARSE_DELETE_STRICT, &fm,
+                                      err, sizeof err), -EINVAL);
+    assert_non_null(strstr(err, "tp_dst"));
+    for (const char *c = err; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            fail_msg("control byte 0x%02x in '%s'", (unsigned char)*c, err);
+}
+
 static void test_too_many_actions_is_rejected(void **state)
 {
     char text[2048] = "actions=";
@@ -413,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_truncated_lines_never_read_past_the_end),
         cmocka_unit_test(test_mutated_lines_never_crash),
         cmocka_unit_test(test_bad_lines_say_what_is_wrong),
+        cmocka_unit_test(test_messages_quoting_control_bytes_stay_one_line),
         cmocka_unit_test(test_too_many_actions_is_rejected),
         cmocka_unit_test(test_defaults_fill_the_flow_mod),
         cmocka_unit_test(test_fields_land_in_host_order),
