@@ -23,13 +23,14 @@
  * (whose offsets refer to the untagged frame), so the datapath sees the
  * frame as it was on the wire.
  *
- * TX: sendmmsg(), one syscall per burst, each message a zero vnet header
- * plus the pool buffer (iovecs: no copy in user space).  A TPACKET TX ring
- * would need a memcpy into ring memory plus a send() kick anyway, and the
- * socket's TPACKET_V3 version (chosen for RX) would force a second socket
- * for a V2 TX ring; sendmmsg is as fast and simpler.  PACKET_QDISC_BYPASS
- * skips the qdisc; PACKET_IGNORE_OUTGOING keeps our own TX out of the RX
- * ring.  The socket puts the interface in promiscuous mode
+ * TX: netdev_afpacket_tx.c.  A second AF_PACKET socket, bound to the same
+ * interface with protocol 0, carries a PACKET_TX_RING (TPACKET_V3, 256
+ * slots of 4 KiB): frames are copied into ring slots behind a no-offload
+ * virtio_net_hdr and one send() per burst kicks them out; sendmmsg() on
+ * the RX socket is the fallback when the kernel refuses the ring or
+ * SLUICE_AFPACKET_TX=sendmmsg is set (afpacket_priv.h says why two sockets).
+ * PACKET_QDISC_BYPASS skips the qdisc; PACKET_IGNORE_OUTGOING keeps our own
+ * TX out of the RX ring.  The socket puts the interface in promiscuous mode
  * (PACKET_MR_PROMISC, dropped automatically at close) and brings it up.
  *
  * The port reports the interface's MAC, MTU, speed (ethtool) and carrier
@@ -44,12 +45,14 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "libos/unix/afpacket_priv.h"
 #include "libos/unix/netdev_unix.h"
 #include "libos/unix/linux_if.h"
 #include "libos/unix/offload.h"
@@ -57,26 +60,6 @@
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
-
-#define AFP_BLOCK_SIZE (128u * 1024)
-#define AFP_BLOCK_NR 32u
-#define AFP_FRAME_SIZE 2048u /* V3 frames are variable; this only sizes tp_frame_nr */
-#define AFP_RETIRE_MS 1u
-
-struct afp {
-    struct netdev dev;
-    struct offload_stats ostats;
-    int fd;
-    uint8_t *ring;                  /* AFP_BLOCK_NR blocks, mmap'ed */
-    uint32_t room;                  /* tailroom of a fresh pool packet */
-    uint32_t cur;                   /* index of the block being read */
-    struct tpacket_block_desc *bd;  /* that block while it is ours, or NULL */
-    uint32_t left;                  /* frames not yet consumed in it */
-    uint32_t next_off;              /* offset in the block of the next frame */
-    struct offload_gso gso;         /* super-frame being handed out */
-    bool gso_active, gso_vlan;
-    uint16_t gso_tpid, gso_tci;
-};
 
 /* Returns the NETDEV_F_* bits for the current speed/duplex/port, 0 when
  * the driver does not say. */
@@ -119,16 +102,45 @@ static int afp_setopt(int fd, int opt, int val)
     return setsockopt(fd, SOL_PACKET, opt, &val, sizeof val) < 0 ? -errno : 0;
 }
 
-/* Creates the socket, the RX ring and binds to `ifindex`.  Returns 0 or a
- * negative errno; *what names the step that failed. */
-/* Reads and so clears a socket's pending error.  Returns nothing. */
-static void afp_clear_error(int fd)
+/* Returns true when the environment asks for the sendmmsg TX path. */
+static bool afp_want_mmsg(void)
 {
-    int soerr;
-    socklen_t sl = sizeof soerr;
-    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+    const char *e = getenv("SLUICE_AFPACKET_TX");
+    return e && strcmp(e, "sendmmsg") == 0;
 }
 
+/* Sets up and maps the RX ring of a->fd.  Returns 0 or a negative errno. */
+static int afp_rx_ring(struct afp *a)
+{
+    struct tpacket_req3 req = {
+        .tp_block_size = AFP_BLOCK_SIZE, .tp_block_nr = AFP_BLOCK_NR,
+        .tp_frame_size = AFP_FRAME_SIZE,
+        .tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR,
+        .tp_retire_blk_tov = AFP_RETIRE_MS,
+    };
+    if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
+        return -errno;
+    void *ring = mmap(NULL, AFP_RX_RING_BYTES, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_POPULATE, a->fd, 0);
+    if (ring == MAP_FAILED)
+        return -errno;
+    a->ring = ring;
+    return 0;
+}
+
+/* Opens the TX ring socket unless the environment asks for sendmmsg; falls
+ * back to sendmmsg (a->tx.fd = -1) when the kernel refuses it. */
+static void afp_tx_open(struct afp *a, int ifindex)
+{
+    if (afp_want_mmsg())
+        return;
+    int rc = afp_txring_open(a, ifindex);
+    if (rc < 0)
+        OS_WARN("afpacket", "%s: no TX ring (%s): using sendmmsg", a->dev.name, strerror(-rc));
+}
+
+/* Creates the RX socket and its ring, and binds to `ifindex`.  Returns 0 or a
+ * negative errno; *what names the step that failed. */
 static int afp_socket(struct afp *a, int ifindex, const char **what)
 {
     *what = "create AF_PACKET socket on";
@@ -140,20 +152,9 @@ static int afp_socket(struct afp *a, int ifindex, const char **what)
     if ((rc = afp_setopt(a->fd, PACKET_VNET_HDR, 1)) < 0 ||
         (rc = afp_setopt(a->fd, PACKET_VERSION, TPACKET_V3)) < 0)
         return rc;
-    struct tpacket_req3 req = {
-        .tp_block_size = AFP_BLOCK_SIZE, .tp_block_nr = AFP_BLOCK_NR,
-        .tp_frame_size = AFP_FRAME_SIZE,
-        .tp_frame_nr = AFP_BLOCK_SIZE / AFP_FRAME_SIZE * AFP_BLOCK_NR,
-        .tp_retire_blk_tov = AFP_RETIRE_MS,
-    };
     *what = "set up the RX ring of";
-    if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
-        return -errno;
-    void *ring = mmap(NULL, (size_t)AFP_BLOCK_SIZE * AFP_BLOCK_NR, PROT_READ | PROT_WRITE,
-                      MAP_SHARED | MAP_POPULATE, a->fd, 0);
-    if (ring == MAP_FAILED)
-        return -errno;
-    a->ring = ring;
+    if ((rc = afp_rx_ring(a)) < 0)
+        return rc;
     if (afp_setopt(a->fd, PACKET_QDISC_BYPASS, 1) < 0 ||
         afp_setopt(a->fd, PACKET_IGNORE_OUTGOING, 1) < 0)
         OS_WARN("afpacket", "qdisc bypass / ignore-outgoing unavailable: %s", strerror(errno));
@@ -167,8 +168,9 @@ static int afp_socket(struct afp *a, int ifindex, const char **what)
     if (setsockopt(a->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0)
         return -errno;
     /* Binding to an interface that was down leaves ENETDOWN pending, which
-     * the first sendmmsg would report: clear it. */
+     * the first send would report: clear it. */
     afp_clear_error(a->fd);
+    afp_tx_open(a, ifindex);
     return 0;
 }
 
@@ -195,8 +197,9 @@ static int afp_read_if(struct netdev *dev, const char *name)
 
 static void afp_free(struct afp *a)
 {
+    afp_txring_close(a);
     if (a->ring)
-        munmap(a->ring, (size_t)AFP_BLOCK_SIZE * AFP_BLOCK_NR);
+        munmap(a->ring, AFP_RX_RING_BYTES);
     if (a->fd >= 0)
         close(a->fd);
     os_free(a);
@@ -218,8 +221,9 @@ static int afp_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     struct afp *a = os_calloc(1, sizeof *a);
     if (!a)
         return -ENOMEM;
-    a->fd = -1;
+    a->fd = a->tx.fd = -1;
     a->room = room;
+    memcpy(a->dev.name, arg, nlen + 1);
     const char *what;
     what = "bring up";
     int rc = linux_if_set_up(arg, true); /* before bind: see afp_socket */
@@ -234,7 +238,6 @@ static int afp_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     }
     struct netdev *dev = &a->dev;
     dev->cls = &netdev_afpacket_class;
-    memcpy(dev->name, arg, nlen + 1);
     dev->wait_fd = a->fd;
     dev->pool = pool;
     dev->priv = a;
@@ -389,6 +392,8 @@ static unsigned afp_rx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 {
     struct afp *a = dev->priv;
     unsigned got = 0;
+    if (a->tx.unsent)
+        afp_tx_retry(a, os_clock_ns());
     while (got < n) {
         if (a->gso_active) {
             got += afp_drain_gso(a, pkts + got, n - got);
@@ -423,60 +428,6 @@ static unsigned afp_rx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
     return got;
 }
 
-/* Sends pkts[0..cnt) (cnt <= PKT_BURST) with sendmmsg, without freeing
- * them.  Returns how many the kernel accepted; the rest are counted. */
-static unsigned afp_send_chunk(struct afp *a, struct pkt **pkts, unsigned cnt)
-{
-    static struct offload_vnet_hdr none; /* no offload requested (read only) */
-    struct mmsghdr msgs[PKT_BURST];
-    struct iovec iov[PKT_BURST][2];
-    struct netdev_stats *st = &a->dev.stats;
-    memset(msgs, 0, sizeof(msgs[0]) * cnt);
-    for (unsigned i = 0; i < cnt; i++) {
-        iov[i][0] = (struct iovec){&none, sizeof none};
-        iov[i][1] = (struct iovec){pkts[i]->data, pkts[i]->len};
-        msgs[i].msg_hdr.msg_iov = iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 2;
-    }
-    unsigned i = 0, sent = 0;
-    bool retried = false;
-    while (i < cnt) {
-        int r = sendmmsg(a->fd, msgs + i, cnt - i, MSG_DONTWAIT);
-        if (r < 0 && errno == ENETDOWN && !retried && (linux_if_get_flags(a->dev.name) & IFF_UP)) {
-            /* A stale error from an earlier down/up of the interface. */
-            afp_clear_error(a->fd);
-            retried = true;
-            continue;
-        }
-        if (r > 0) {
-            for (unsigned j = i; j < i + (unsigned)r; j++)
-                st->tx_bytes += pkts[j]->len;
-            st->tx_packets += (unsigned)r;
-            sent += (unsigned)r;
-            i += (unsigned)r;
-        } else if (errno == EAGAIN || errno == ENOBUFS || errno == ENETDOWN) {
-            st->tx_dropped += cnt - i; /* queue full or link down */
-            break;
-        } else if (errno != EINTR) {
-            st->tx_errors++; /* this one message (e.g. EMSGSIZE): skip it */
-            i++;
-        }
-    }
-    return sent;
-}
-
-static unsigned afp_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
-{
-    struct afp *a = dev->priv;
-    unsigned sent = 0;
-    for (unsigned base = 0; base < n; base += PKT_BURST) {
-        unsigned cnt = n - base < PKT_BURST ? n - base : PKT_BURST;
-        sent += afp_send_chunk(a, pkts + base, cnt);
-        pkt_free_burst(pkts + base, cnt);
-    }
-    return sent;
-}
-
 static int afp_set_up(struct netdev *dev, bool up)
 {
     struct afp *a = dev->priv;
@@ -490,6 +441,7 @@ static bool afp_poll_link(struct netdev *dev)
 {
     struct afp *a = dev->priv;
     afp_read_drops(a);
+    afp_tx_flush(dev);
     struct ifreq ifr = {0};
     if (linux_if_ioctl(SIOCGIFMTU, dev->name, &ifr) == 0 && ifr.ifr_mtu > 0 && ifr.ifr_mtu < 65536)
         dev->mtu = (uint16_t)ifr.ifr_mtu;
@@ -512,6 +464,7 @@ const struct netdev_class netdev_afpacket_class = {
     .open = afp_open,
     .rx_burst = afp_rx_burst,
     .tx_burst = afp_tx_burst,
+    .flush = afp_tx_flush,
     .set_up = afp_set_up,
     .poll_link = afp_poll_link,
     .close = afp_close,

@@ -34,6 +34,8 @@
 
 #include <cmocka.h>
 
+#include "libos/unix/afpacket_priv.h"
+#include "libos/unix/linux_if.h"
 #include "libos/unix/netdev_unix.h"
 #include "libos/unix/offload.h"
 #include "os/byteorder.h"
@@ -229,6 +231,216 @@ static void test_afp_poll_link_follows_carrier(void **state)
     }
     assert_true(changed);
     assert_false(dev->link_up);
+}
+
+/* ---- the TX ring ---- */
+
+/* Writes frame number `seq` of `len` bytes (>= 20) into f: broadcast,
+ * ETYPE_TEST, the sequence number, then a pattern derived from both. */
+static void seq_frame(uint8_t *f, uint32_t seq, uint32_t len)
+{
+    memset(f, 0xff, 6);
+    memcpy(f + 6, "\x02\x00\x00\x00\x00\x07", 6);
+    os_put_be16(f + 12, ETYPE_TEST);
+    os_put_be32(f + 14, seq);
+    for (uint32_t i = 18; i < len; i++)
+        f[i] = (uint8_t)(seq * 7 + i);
+}
+
+/* Length of frame `seq` in the many-bursts test: 60..1514 bytes. */
+static uint32_t seq_len(uint32_t seq)
+{
+    return 60 + (seq * 97) % (1514 - 60 + 1);
+}
+
+/* Transmits frames first..first+n-1 of length len(seq) through the netdev
+ * in one tx_burst.  Returns what tx_burst returned. */
+static unsigned tx_seq_burst(uint32_t first, unsigned n, uint32_t (*len)(uint32_t))
+{
+    struct pkt **p = calloc(n, sizeof *p);
+    assert_non_null(p);
+    for (unsigned i = 0; i < n; i++) {
+        p[i] = pkt_alloc(pool);
+        assert_non_null(p[i]);
+        uint32_t l = len(first + i);
+        seq_frame(pkt_put(p[i], l), first + i, l);
+    }
+    unsigned sent = netdev_afpacket_class.tx_burst(dev, p, n);
+    free(p);
+    return sent;
+}
+
+static uint32_t len_100(uint32_t seq)
+{
+    return 100;
+}
+
+/* A raw socket on the peer with room for a full ring of frames. */
+static int peer_socket(void)
+{
+    int s = raw_socket(ifb), big = 8 << 20;
+    setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+    return s;
+}
+
+/* Receives on the peer socket until `want` test frames have arrived or
+ * `ms` have passed, kicking the netdev's pending TX meanwhile.  Each frame
+ * must be byte-exact for its sequence number, whose length `len` gives, and
+ * they must come in order from *next on.  Returns how many arrived;
+ * advances *next; counts bad frames in *bad. */
+static unsigned peer_collect(int s, uint32_t *next, unsigned want, int ms,
+                             uint32_t (*len)(uint32_t), unsigned *bad)
+{
+    unsigned got = 0;
+    uint64_t end = os_clock_ns() + (uint64_t)ms * 1000000u;
+    static uint8_t buf[2048], ref[2048];
+    while (got < want && os_clock_ns() < end) {
+        netdev_flush(dev);
+        struct pollfd pfd = {.fd = s, .events = POLLIN};
+        poll(&pfd, 1, 5);
+        ssize_t r;
+        while ((r = recv(s, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+            if (r < 18 || os_get_be16(buf + 12) != ETYPE_TEST)
+                continue; /* IPv6 router solicitations and such */
+            uint32_t seq = os_get_be32(buf + 14), l = len(seq);
+            seq_frame(ref, seq, l);
+            *bad += seq != *next || (uint32_t)r != l || memcmp(buf, ref, l) != 0;
+            *next = seq + 1;
+            got++;
+        }
+    }
+    return got;
+}
+
+/* Skips the test when the kernel gave this netdev no TX ring. */
+#define NEED_TXRING()                                                      \
+    do {                                                                   \
+        NEED_NS();                                                         \
+        if (!((struct afp *)dev->priv)->tx.base) {                        \
+            print_message("no TX ring (sendmmsg fallback): skipped\n");   \
+            skip();                                                        \
+        }                                                                  \
+    } while (0)
+
+static void test_afp_tx_ring_overflow_drops_and_counts(void **state)
+{
+    NEED_TXRING();
+    int s = peer_socket();
+    unsigned n = AFP_TX_SLOT_NR + 44;
+    assert_int_equal(tx_seq_burst(0, n, len_100), AFP_TX_SLOT_NR);
+    assert_int_equal(dev->stats.tx_packets, AFP_TX_SLOT_NR);
+    assert_int_equal(dev->stats.tx_bytes, AFP_TX_SLOT_NR * 100u);
+    assert_int_equal(dev->stats.tx_dropped, 44);
+    assert_int_equal(dev->stats.tx_errors, 0);
+    uint32_t next = 0;
+    unsigned bad = 0;
+    assert_int_equal(peer_collect(s, &next, AFP_TX_SLOT_NR, 2000, len_100, &bad),
+                     AFP_TX_SLOT_NR);
+    assert_int_equal(bad, 0);
+    /* The ring drains: the next burst goes out whole. */
+    assert_int_equal(tx_seq_burst(next, 32, len_100), 32);
+    assert_int_equal(peer_collect(s, &next, 32, 2000, len_100, &bad), 32);
+    assert_int_equal(bad, 0);
+    close(s);
+}
+
+static uint32_t len_edge(uint32_t seq)
+{
+    static const uint32_t lens[] = {60, 1514, 1518, 64};
+    return lens[seq % 4];
+}
+
+static void test_afp_tx_ring_frames_near_mtu_arrive_whole(void **state)
+{
+    NEED_TXRING();
+    int s = peer_socket();
+    assert_int_equal(tx_seq_burst(0, 4, len_edge), 4);
+    uint32_t next = 0;
+    unsigned bad = 0;
+    assert_int_equal(peer_collect(s, &next, 4, 2000, len_edge, &bad), 4);
+    assert_int_equal(bad, 0);
+    assert_int_equal(dev->stats.tx_bytes, 60 + 1514 + 1518 + 64);
+    close(s);
+}
+
+static void test_afp_tx_ring_refuses_runt_and_oversize(void **state)
+{
+    NEED_TXRING();
+    int s = peer_socket();
+    struct pkt_pool *big = pkt_pool_create(1, 8192, 0);
+    assert_non_null(big);
+    struct pkt *p[3] = {pkt_alloc(pool), pkt_alloc(big), pkt_alloc(pool)};
+    memset(pkt_put(p[0], 13), 0xff, 13); /* shorter than an Ethernet header */
+    seq_frame(pkt_put(p[1], AFP_TX_MAX_FRAME + 1), 7, AFP_TX_MAX_FRAME + 1); /* > a slot */
+    seq_frame(pkt_put(p[2], 100), 0, 100);
+    assert_int_equal(netdev_afpacket_class.tx_burst(dev, p, 3), 1);
+    assert_int_equal(dev->stats.tx_errors, 2);
+    assert_int_equal(dev->stats.tx_packets, 1);
+    uint32_t next = 0;
+    unsigned bad = 0;
+    assert_int_equal(peer_collect(s, &next, 1, 2000, len_100, &bad), 1);
+    assert_int_equal(bad, 0);
+    assert_int_equal(pkt_pool_avail(big), 1);
+    pkt_pool_destroy(big);
+    close(s);
+}
+
+static void test_afp_tx_ring_many_bursts_arrive_exact(void **state)
+{
+    NEED_TXRING();
+    int s = peer_socket();
+    uint32_t next = 0;
+    unsigned bad = 0, got = 0;
+    for (uint32_t b = 0; b < 64; b++) {
+        assert_int_equal(tx_seq_burst(b * PKT_BURST, PKT_BURST, seq_len), PKT_BURST);
+        got += peer_collect(s, &next, PKT_BURST, 2000, seq_len, &bad);
+    }
+    assert_int_equal(got, 64 * PKT_BURST);
+    assert_int_equal(bad, 0);
+    assert_int_equal(dev->stats.tx_dropped, 0);
+    assert_int_equal(dev->stats.tx_packets, 64 * PKT_BURST);
+    close(s);
+}
+
+static void test_afp_tx_ring_link_down_drops_without_stale_frames(void **state)
+{
+    NEED_TXRING();
+    int s = peer_socket();
+    assert_int_equal(netdev_afpacket_class.set_up(dev, false), 0);
+    assert_int_equal(tx_seq_burst(0, 8, len_100), 0);
+    assert_int_equal(dev->stats.tx_dropped, 8);
+    assert_int_equal(dev->stats.tx_packets, 0);
+    assert_int_equal(netdev_afpacket_class.set_up(dev, true), 0);
+    for (int i = 0; i < 100 && !linux_if_running(ifa); i++)
+        usleep(10000);
+    assert_int_equal(tx_seq_burst(100, 1, len_100), 1);
+    uint32_t next = 100;
+    unsigned bad = 0;
+    assert_int_equal(peer_collect(s, &next, 1, 2000, len_100, &bad), 1);
+    assert_int_equal(peer_collect(s, &next, 1, 100, len_100, &bad), 0); /* nothing stale */
+    assert_int_equal(bad, 0);
+    close(s);
+}
+
+static void test_afp_tx_sendmmsg_fallback_selectable(void **state)
+{
+    NEED_NS();
+    setenv("SLUICE_AFPACKET_TX", "sendmmsg", 1);
+    struct netdev *ring = dev;
+    int rc = netdev_afpacket_class.open(ifa, pool, &dev);
+    unsetenv("SLUICE_AFPACKET_TX");
+    assert_int_equal(rc, 0);
+    assert_null(((struct afp *)dev->priv)->tx.base);
+    int s = peer_socket();
+    assert_int_equal(tx_seq_burst(0, 40, len_100), 40);
+    uint32_t next = 0;
+    unsigned bad = 0;
+    unsigned got = peer_collect(s, &next, 40, 2000, len_100, &bad);
+    netdev_afpacket_class.close(dev);
+    dev = ring;
+    close(s);
+    assert_int_equal(got, 40);
+    assert_int_equal(bad, 0);
 }
 
 /* ---- TCP through two netdevs ---- */
@@ -452,6 +664,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_afp_rx_vlan_tag_survives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_afp_tx_frame_to_peer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_afp_poll_link_follows_carrier, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_ring_overflow_drops_and_counts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_ring_frames_near_mtu_arrive_whole, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_ring_refuses_runt_and_oversize, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_ring_many_bursts_arrive_exact, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_ring_link_down_drops_without_stale_frames,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_tx_sendmmsg_fallback_selectable, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_afp_tcp_offloads_give_valid_frames, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_afp_tcp_over_vlan_keeps_tags, setup, teardown),
