@@ -18,7 +18,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,34 +40,21 @@
 #include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/pkt.h"
+#include "netns_harness.h"
 
-#define ETYPE_TEST 0x88b5 /* IEEE local experimental */
 #define TCP_BYTES (4u << 20)
 
-static bool have_ns;
 static char ifa[IFNAMSIZ], ifb[IFNAMSIZ];
 static struct pkt_pool *pool;
 static struct netdev *dev;
 
-static int sh(const char *fmt, ...)
-{
-    char cmd[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
-#define NEED_NS() do { if (!have_ns) { print_message("not root: skipped\n"); skip(); } } while (0)
-
 /* Fixture: veth ifa <-> ifb, both up, a netdev on ifa. */
 static int setup(void **state)
 {
-    if (!have_ns)
+    if (!nh_have_ns)
         return 0;
     pool = pkt_pool_create(1024, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
-    if (!pool || sh("ip link add %s type veth peer name %s && ip link set %s up", ifa, ifb,
+    if (!pool || nh_sh("ip link add %s type veth peer name %s && ip link set %s up", ifa, ifb,
                     ifb) != 0)
         return -1;
     return netdev_afpacket_class.open(ifa, pool, &dev);
@@ -76,43 +62,15 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    if (!have_ns)
+    if (!nh_have_ns)
         return 0;
     if (dev)
         netdev_afpacket_class.close(dev);
     dev = NULL;
-    sh("ip link del %s 2>/dev/null", ifa);
+    nh_sh("ip link del %s 2>/dev/null", ifa);
     assert_int_equal(pkt_pool_avail(pool), pkt_pool_size(pool));
     pkt_pool_destroy(pool);
     return 0;
-}
-
-/* Opens a raw socket bound to `ifname`.  Returns the fd. */
-static int raw_socket(const char *ifname)
-{
-    int s = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
-    assert_true(s >= 0);
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-                              .sll_ifindex = (int)if_nametoindex(ifname)};
-    assert_int_equal(bind(s, (struct sockaddr *)&sll, sizeof sll), 0);
-    return s;
-}
-
-/* Writes a test frame (optionally 802.1Q-tagged) into f.  Returns its length. */
-static uint32_t test_frame(uint8_t *f, uint32_t payload, uint16_t tci, bool tagged)
-{
-    memset(f, 0xff, 6);
-    memcpy(f + 6, "\x02\x00\x00\x00\x00\x09", 6);
-    uint32_t off = 12;
-    if (tagged) {
-        os_put_be16(f + 12, 0x8100);
-        os_put_be16(f + 14, tci);
-        off = 16;
-    }
-    os_put_be16(f + off, ETYPE_TEST);
-    for (uint32_t i = 0; i < payload; i++)
-        f[off + 2 + i] = (uint8_t)(i * 3);
-    return off + 2 + payload;
 }
 
 /* Receives from the netdev for up to `ms` until a frame whose bytes equal
@@ -137,7 +95,7 @@ static bool rx_expect(const uint8_t *want, uint32_t len, int ms)
 
 static void test_afp_open_reports_interface(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     struct ifreq ifr = {0};
     int s = socket(AF_INET, SOCK_DGRAM, 0);
     strcpy(ifr.ifr_name, ifa);
@@ -147,7 +105,7 @@ static void test_afp_open_reports_interface(void **state)
     assert_true(ifr.ifr_flags & IFF_UP);
     close(s);
     /* PACKET_MR_PROMISC raises the promiscuity count, not IFF_PROMISC. */
-    assert_int_equal(sh("ip -d link show %s | grep -q 'promiscuity 1'", ifa), 0);
+    assert_int_equal(nh_sh("ip -d link show %s | grep -q 'promiscuity 1'", ifa), 0);
     assert_string_equal(dev->name, ifa);
     assert_int_equal(dev->mtu, 1500);
     assert_true(dev->wait_fd >= 0);
@@ -156,7 +114,7 @@ static void test_afp_open_reports_interface(void **state)
 
 static void test_afp_open_missing_interface(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     struct netdev *d = NULL;
     assert_int_equal(netdev_afpacket_class.open("sltnosuchif", pool, &d), -ENODEV);
     assert_int_equal(netdev_afpacket_class.open("", pool, &d), -ENODEV);
@@ -165,10 +123,10 @@ static void test_afp_open_missing_interface(void **state)
 
 static void test_afp_rx_frame_from_peer(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     uint8_t f[1600];
-    uint32_t len = test_frame(f, 1500 - 2, 0, false);
-    int s = raw_socket(ifb);
+    uint32_t len = nh_test_frame(f, 1500 - 2, 0, false);
+    int s = nh_raw_socket(ifb);
     assert_int_equal(send(s, f, len, 0), (ssize_t)len);
     assert_true(rx_expect(f, len, 1000));
     assert_true(dev->stats.rx_packets >= 1);
@@ -178,10 +136,10 @@ static void test_afp_rx_frame_from_peer(void **state)
 
 static void test_afp_rx_vlan_tag_survives(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     uint8_t f[200];
-    uint32_t len = test_frame(f, 60, 0xa00b, true); /* PCP 5, VID 11 */
-    int s = raw_socket(ifb);
+    uint32_t len = nh_test_frame(f, 60, 0xa00b, true); /* PCP 5, VID 11 */
+    int s = nh_raw_socket(ifb);
     assert_int_equal(send(s, f, len, 0), (ssize_t)len);
     assert_true(rx_expect(f, len, 1000));
     close(s);
@@ -189,11 +147,11 @@ static void test_afp_rx_vlan_tag_survives(void **state)
 
 static void test_afp_tx_frame_to_peer(void **state)
 {
-    NEED_NS();
-    int s = raw_socket(ifb);
+    NH_NEED_NS();
+    int s = nh_raw_socket(ifb);
     uint8_t want[200];
     struct pkt *p[2];
-    uint32_t len = test_frame(want, 80, 0, false);
+    uint32_t len = nh_test_frame(want, 80, 0, false);
     for (int i = 0; i < 2; i++)
         memcpy(pkt_put(p[i] = pkt_alloc(pool), len), want, len);
     unsigned sent = netdev_afpacket_class.tx_burst(dev, p, 2);
@@ -217,13 +175,13 @@ static void test_afp_tx_frame_to_peer(void **state)
 
 static void test_afp_poll_link_follows_carrier(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     for (int i = 0; i < 100 && !dev->link_up; i++) { /* carrier may lag */
         netdev_afpacket_class.poll_link(dev);
         usleep(10000);
     }
     assert_true(dev->link_up);
-    assert_int_equal(sh("ip link set %s down", ifb), 0);
+    assert_int_equal(nh_sh("ip link set %s down", ifb), 0);
     bool changed = false;
     for (int i = 0; i < 100 && !changed; i++) {
         changed = netdev_afpacket_class.poll_link(dev);
@@ -236,12 +194,12 @@ static void test_afp_poll_link_follows_carrier(void **state)
 /* ---- the TX ring ---- */
 
 /* Writes frame number `seq` of `len` bytes (>= 20) into f: broadcast,
- * ETYPE_TEST, the sequence number, then a pattern derived from both. */
+ * NH_ETYPE_TEST, the sequence number, then a pattern derived from both. */
 static void seq_frame(uint8_t *f, uint32_t seq, uint32_t len)
 {
     memset(f, 0xff, 6);
     memcpy(f + 6, "\x02\x00\x00\x00\x00\x07", 6);
-    os_put_be16(f + 12, ETYPE_TEST);
+    os_put_be16(f + 12, NH_ETYPE_TEST);
     os_put_be32(f + 14, seq);
     for (uint32_t i = 18; i < len; i++)
         f[i] = (uint8_t)(seq * 7 + i);
@@ -278,7 +236,7 @@ static uint32_t len_100(uint32_t seq)
 /* A raw socket on the peer with room for a full ring of frames. */
 static int peer_socket(void)
 {
-    int s = raw_socket(ifb), big = 8 << 20;
+    int s = nh_raw_socket(ifb), big = 8 << 20;
     setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
     return s;
 }
@@ -300,7 +258,7 @@ static unsigned peer_collect(int s, uint32_t *next, unsigned want, int ms,
         poll(&pfd, 1, 5);
         ssize_t r;
         while ((r = recv(s, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
-            if (r < 18 || os_get_be16(buf + 12) != ETYPE_TEST)
+            if (r < 18 || os_get_be16(buf + 12) != NH_ETYPE_TEST)
                 continue; /* IPv6 router solicitations and such */
             uint32_t seq = os_get_be32(buf + 14), l = len(seq);
             seq_frame(ref, seq, l);
@@ -315,7 +273,7 @@ static unsigned peer_collect(int s, uint32_t *next, unsigned want, int ms,
 /* Skips the test when the kernel gave this netdev no TX ring. */
 #define NEED_TXRING()                                                      \
     do {                                                                   \
-        NEED_NS();                                                         \
+        NH_NEED_NS();                                                         \
         if (!((struct afp *)dev->priv)->tx.base) {                        \
             print_message("no TX ring (sendmmsg fallback): skipped\n");   \
             skip();                                                        \
@@ -424,7 +382,7 @@ static void test_afp_tx_ring_link_down_drops_without_stale_frames(void **state)
 
 static void test_afp_tx_sendmmsg_fallback_selectable(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     setenv("SLUICE_AFPACKET_TX", "sendmmsg", 1);
     struct netdev *ring = dev;
     int rc = netdev_afpacket_class.open(ifa, pool, &dev);
@@ -506,15 +464,15 @@ static pid_t spawn_in_netns(const char *ifname, const char *addr, bool vlan,
             _exit(2);
         char l3if[IFNAMSIZ + 4];
         snprintf(l3if, sizeof l3if, vlan ? "%s.5" : "%s", ifname);
-        if (sh("ip link set lo up && ip link set %s up", ifname) != 0 ||
-            (vlan && sh("ip link add link %s name %s type vlan id 5", ifname, l3if) != 0) ||
-            sh("ip addr add %s/24 dev %s && ip link set %s up", addr, l3if, l3if) != 0)
+        if (nh_sh("ip link set lo up && ip link set %s up", ifname) != 0 ||
+            (vlan && nh_sh("ip link add link %s name %s type vlan id 5", ifname, l3if) != 0) ||
+            nh_sh("ip addr add %s/24 dev %s && ip link set %s up", addr, l3if, l3if) != 0)
             _exit(3);
         _exit(fn(arg));
     }
     char c;
     assert_int_equal(read(ready[0], &c, 1), 1);
-    assert_int_equal(sh("ip link set %s netns %d", ifname, (int)pid), 0);
+    assert_int_equal(nh_sh("ip link set %s netns %d", ifname, (int)pid), 0);
     assert_int_equal(write(go[1], &c, 1), 1);
     close(ready[0]), close(ready[1]), close(go[0]), close(go[1]);
     return pid;
@@ -575,7 +533,7 @@ static void run_tcp_through_netdevs(bool vlan)
     int pid = (int)getpid();
     snprintf(a0, sizeof a0, "slt%dc0", pid), snprintf(a1, sizeof a1, "slt%dc1", pid);
     snprintf(b0, sizeof b0, "slt%dd0", pid), snprintf(b1, sizeof b1, "slt%dd1", pid);
-    assert_int_equal(sh("ip link add %s type veth peer name %s && "
+    assert_int_equal(nh_sh("ip link add %s type veth peer name %s && "
                         "ip link add %s type veth peer name %s", a0, a1, b0, b1), 0);
     struct netdev *da = NULL, *db = NULL;
     assert_int_equal(netdev_afpacket_class.open(a1, pool, &da), 0);
@@ -617,7 +575,7 @@ static void run_tcp_through_netdevs(bool vlan)
     uint64_t offloaded = oa->gso_frames + oa->csum_completed;
     netdev_afpacket_class.close(da);
     netdev_afpacket_class.close(db);
-    sh("ip link del %s 2>/dev/null; ip link del %s 2>/dev/null", a1, b1);
+    nh_sh("ip link del %s 2>/dev/null; ip link del %s 2>/dev/null", a1, b1);
     assert_true(done);
     assert_int_equal(got, TCP_BYTES);
     assert_true(WIFEXITED(st_cli) && WEXITSTATUS(st_cli) == 0);
@@ -632,18 +590,18 @@ static void run_tcp_through_netdevs(bool vlan)
 
 static void test_afp_tcp_offloads_give_valid_frames(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     run_tcp_through_netdevs(false);
 }
 
 static void test_afp_tcp_over_vlan_keeps_tags(void **state)
 {
-    NEED_NS();
-    if (sh("ip link add link %s name %s.5 type vlan id 5 2>/dev/null", ifb, ifb) != 0) {
+    NH_NEED_NS();
+    if (nh_sh("ip link add link %s name %s.5 type vlan id 5 2>/dev/null", ifb, ifb) != 0) {
         print_message("kernel without 802.1Q devices: skipped\n");
         skip();
     }
-    sh("ip link del %s.5", ifb);
+    nh_sh("ip link del %s.5", ifb);
     run_tcp_through_netdevs(true);
 }
 
@@ -651,12 +609,7 @@ int main(void)
 {
     snprintf(ifa, sizeof ifa, "slt%da", (int)getpid());
     snprintf(ifb, sizeof ifb, "slt%db", (int)getpid());
-    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0) {
-        have_ns = true;
-        sh("ip link set lo up");
-    } else {
-        fprintf(stderr, "test_netdev_afpacket: needs root (unshare CLONE_NEWNET): skipping\n");
-    }
+    nh_enter_netns("test_netdev_afpacket");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_afp_open_reports_interface, setup, teardown),
         cmocka_unit_test_setup_teardown(test_afp_open_missing_interface, setup, teardown),

@@ -15,7 +15,6 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,31 +33,19 @@
 #include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/pkt.h"
+#include "netns_harness.h"
 
 #ifndef UDP_SEGMENT
 #define UDP_SEGMENT 103
 #endif
 
-#define ETYPE_TEST 0x88b5 /* IEEE local experimental */
-
-static bool have_ns;
 static char tapname[IFNAMSIZ];
 static struct pkt_pool *pool;
 static struct netdev *dev;
 
-static int sh(const char *fmt, ...)
-{
-    char cmd[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 static int setup(void **state)
 {
-    if (!have_ns)
+    if (!nh_have_ns)
         return 0;
     pool = pkt_pool_create(512, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
     if (!pool)
@@ -68,7 +55,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    if (!have_ns)
+    if (!nh_have_ns)
         return 0;
     if (dev)
         netdev_tap_class.close(dev);
@@ -76,29 +63,6 @@ static int teardown(void **state)
     assert_int_equal(pkt_pool_avail(pool), pkt_pool_size(pool));
     pkt_pool_destroy(pool);
     return 0;
-}
-
-#define NEED_NS() do { if (!have_ns) { print_message("not root: skipped\n"); skip(); } } while (0)
-
-/* Opens a raw socket on the tap's kernel side.  Returns the fd. */
-static int raw_socket(void)
-{
-    int s = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
-    assert_true(s >= 0);
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-                              .sll_ifindex = (int)if_nametoindex(tapname)};
-    assert_int_equal(bind(s, (struct sockaddr *)&sll, sizeof sll), 0);
-    return s;
-}
-
-static uint32_t test_frame(uint8_t *f, uint32_t payload)
-{
-    memset(f, 0xff, 6);
-    memcpy(f + 6, "\x02\x00\x00\x00\x00\x09", 6);
-    os_put_be16(f + 12, ETYPE_TEST);
-    for (uint32_t i = 0; i < payload; i++)
-        f[14 + i] = (uint8_t)i;
-    return 14 + payload;
 }
 
 /* Receives from the netdev for up to `ms` until a frame with ethertype
@@ -142,7 +106,7 @@ static bool udp4_valid(const uint8_t *f, uint32_t len)
 
 static void test_tap_open_reports_port(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     assert_string_equal(dev->name, tapname);
     assert_int_equal(dev->mtu, 1500);
     assert_true(dev->link_up);
@@ -160,7 +124,7 @@ static void test_tap_open_reports_port(void **state)
 
 static void test_tap_close_removes_device(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     assert_true(if_nametoindex(tapname) > 0);
     netdev_tap_class.close(dev);
     dev = NULL;
@@ -169,7 +133,7 @@ static void test_tap_close_removes_device(void **state)
 
 static void test_tap_rejects_bad_name(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     struct netdev *d = NULL;
     assert_int_equal(netdev_tap_class.open("", pool, &d), -EINVAL);
     assert_int_equal(netdev_tap_class.open("a-name-far-too-long-for-linux", pool, &d), -EINVAL);
@@ -178,7 +142,7 @@ static void test_tap_rejects_bad_name(void **state)
 
 static void test_tap_open_via_spec(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     char spec[32];
     snprintf(spec, sizeof spec, "tap:%sx", tapname);
     struct netdev *d = NULL;
@@ -192,12 +156,12 @@ static void test_tap_open_via_spec(void **state)
 
 static void test_tap_rx_frame_from_kernel(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     uint8_t f[200];
-    uint32_t len = test_frame(f, 100);
-    int s = raw_socket();
+    uint32_t len = nh_test_frame(f, 100, 0, false);
+    int s = nh_raw_socket(tapname);
     assert_int_equal(send(s, f, len, 0), (ssize_t)len);
-    struct pkt *p = rx_wait(ETYPE_TEST, 1000);
+    struct pkt *p = rx_wait(NH_ETYPE_TEST, 1000);
     assert_non_null(p);
     assert_int_equal(p->len, len);
     assert_memory_equal(p->data, f, len);
@@ -210,10 +174,10 @@ static void test_tap_rx_frame_from_kernel(void **state)
 
 static void test_tap_tx_frame_to_kernel(void **state)
 {
-    NEED_NS();
-    int s = raw_socket();
+    NH_NEED_NS();
+    int s = nh_raw_socket(tapname);
     uint8_t want[200];
-    uint32_t len = test_frame(want, 100);
+    uint32_t len = nh_test_frame(want, 100, 0, false);
     struct pkt *p = pkt_alloc(pool);
     assert_non_null(p);
     memcpy(pkt_put(p, len), want, len);
@@ -237,7 +201,7 @@ static void test_tap_tx_frame_to_kernel(void **state)
  * connected to that neighbour. */
 static int udp_to_neighbour(void)
 {
-    assert_int_equal(sh("ip addr add 10.78.0.1/24 dev %s && "
+    assert_int_equal(nh_sh("ip addr add 10.78.0.1/24 dev %s && "
                         "ip neigh add 10.78.0.2 lladdr 02:00:00:00:00:02 dev %s nud permanent",
                         tapname, tapname), 0);
     int u = socket(AF_INET, SOCK_DGRAM, 0);
@@ -273,7 +237,7 @@ static uint32_t rx_udp_checked(int ms)
 
 static void test_tap_partial_checksum_completed(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     int u = udp_to_neighbour();
     char msg[777];
     memset(msg, 'x', sizeof msg);
@@ -285,7 +249,7 @@ static void test_tap_partial_checksum_completed(void **state)
 
 static void test_tap_udp_gso_segmented(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     int u = udp_to_neighbour();
     int seg = 1000;
     assert_int_equal(setsockopt(u, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof seg), 0);
@@ -305,7 +269,7 @@ static void test_tap_udp_gso_segmented(void **state)
 
 static void test_tap_poll_link_sees_admin_down(void **state)
 {
-    NEED_NS();
+    NH_NEED_NS();
     assert_false(netdev_tap_class.poll_link(dev));
     assert_int_equal(netdev_tap_class.set_up(dev, false), 0);
     assert_true(netdev_tap_class.poll_link(dev));
@@ -318,12 +282,7 @@ static void test_tap_poll_link_sees_admin_down(void **state)
 int main(void)
 {
     snprintf(tapname, sizeof tapname, "slt%dt", (int)getpid());
-    if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0) {
-        have_ns = true;
-        sh("ip link set lo up");
-    } else {
-        fprintf(stderr, "test_netdev_tap: needs root (unshare CLONE_NEWNET): skipping\n");
-    }
+    nh_enter_netns("test_netdev_tap");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_tap_open_reports_port, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tap_close_removes_device, setup, teardown),
