@@ -28,6 +28,20 @@ const struct dp_key dp_cls_exact_mask = {
 
 /* ---- one subtable: open addressing, linear probing ----------------- */
 
+/* Returns 1 << L when `mask` is a /L prefix with L > 0, else 0 (the
+ * subtable's bit in the prefix tries). */
+static uint64_t prefix_bit(uint32_t mask)
+{
+    int len = dp_ptrie_prefix_len(mask);
+    return len > 0 ? 1ull << len : 0;
+}
+
+/* Returns L for a subtable bit 1 << L. */
+static unsigned bit_len(uint64_t bit)
+{
+    return (unsigned)__builtin_ctzll(bit);
+}
+
 static int sub_init(struct dp_subtable *s, const struct dp_key *mask)
 {
     memset(s, 0, sizeof *s);
@@ -35,6 +49,8 @@ static int sub_init(struct dp_subtable *s, const struct dp_key *mask)
     for (int i = 0; i < DP_KEY_WORDS; i++)
         if (mask->w[i])
             s->words[s->n_words++] = (uint8_t)i;
+    s->src_bit = prefix_bit(mask->nw_src);
+    s->dst_bit = prefix_bit(mask->nw_dst);
     s->slots = os_calloc(SUB_MIN_SLOTS, sizeof *s->slots);
     if (!s->slots)
         return -ENOMEM;
@@ -176,11 +192,17 @@ static bool sub_overlaps(const struct dp_subtable *s, const struct dp_match *m,
 int dp_classifier_init(struct dp_classifier *c)
 {
     memset(c, 0, sizeof *c);
-    return sub_init(&c->exact, &dp_cls_exact_mask);
+    dp_ptrie_init(&c->src_trie);
+    dp_ptrie_init(&c->dst_trie);
+    int rc = sub_init(&c->exact, &dp_cls_exact_mask);
+    c->exact.src_bit = c->exact.dst_bit = 0; /* probed before the walk */
+    return rc;
 }
 
 void dp_classifier_fini(struct dp_classifier *c)
 {
+    dp_ptrie_fini(&c->src_trie);
+    dp_ptrie_fini(&c->dst_trie);
     sub_fini(&c->exact);
     for (uint32_t i = 0; i < c->n_subs; i++) {
         sub_fini(c->subs[i]);
@@ -206,6 +228,26 @@ static const struct dp_subtable *find_sub(const struct dp_classifier *c,
         return &c->exact;
     int i = find_sub_index(c, mask);
     return i < 0 ? NULL : c->subs[i];
+}
+
+/* Rebuilds the position bit sets (dp_classifier.h) after subs[] changed. */
+static void positions_update(struct dp_classifier *c)
+{
+    memset(c->pos_src, 0, sizeof c->pos_src);
+    memset(c->pos_dst, 0, sizeof c->pos_dst);
+    c->pos_nosrc = c->pos_nodst = 0;
+    for (uint32_t i = 0; i < c->n_subs && i < 64; i++) {
+        const struct dp_subtable *s = c->subs[i];
+        uint64_t bit = 1ull << i;
+        if (s->src_bit)
+            c->pos_src[bit_len(s->src_bit)] |= bit;
+        else
+            c->pos_nosrc |= bit;
+        if (s->dst_bit)
+            c->pos_dst[bit_len(s->dst_bit)] |= bit;
+        else
+            c->pos_nodst |= bit;
+    }
 }
 
 /* Moves subs[i] towards the front while it outranks its predecessor. */
@@ -249,13 +291,34 @@ static void drop_sub(struct dp_classifier *c, uint32_t i)
     c->n_subs--;
     sub_fini(s);
     os_free(s);
+    positions_update(c);
+}
+
+/* Counts f's prefixes in the tries its subtable `s` takes part in (a trie
+ * over its memory budget degrades instead of failing).  Returns nothing. */
+static void tries_add(struct dp_classifier *c, const struct dp_subtable *s,
+                      const struct dp_flow *f)
+{
+    if (s->src_bit)
+        dp_ptrie_add(&c->src_trie, f->match.key.nw_src, bit_len(s->src_bit));
+    if (s->dst_bit)
+        dp_ptrie_add(&c->dst_trie, f->match.key.nw_dst, bit_len(s->dst_bit));
+}
+
+/* Uncounts f's prefixes (tries_add).  Returns nothing. */
+static void tries_remove(struct dp_classifier *c, const struct dp_subtable *s,
+                         const struct dp_flow *f)
+{
+    if (s->src_bit)
+        dp_ptrie_remove(&c->src_trie, f->match.key.nw_src, bit_len(s->src_bit));
+    if (s->dst_bit)
+        dp_ptrie_remove(&c->dst_trie, f->match.key.nw_dst, bit_len(s->dst_bit));
 }
 
 int dp_classifier_insert(struct dp_classifier *c, struct dp_flow *f)
 {
     struct dp_subtable *s;
     int i = -1;
-    f->hnext = NULL;
     if (dp_key_equal(&f->match.mask, &dp_cls_exact_mask)) {
         f->eff_priority = DP_CLS_EXACT_PRI + f->priority;
         s = &c->exact;
@@ -275,16 +338,20 @@ int dp_classifier_insert(struct dp_classifier *c, struct dp_flow *f)
         return -ENOMEM;
     }
     f->hash = dp_cls_sub_hash(s, &f->match.key);
+    tries_add(c, s, f);
     sub_insert(s, f);
     c->n_flows++;
-    if (i >= 0)
+    if (i >= 0) {
         bubble_up(c, (uint32_t)i);
+        positions_update(c);
+    }
     return 0;
 }
 
 void dp_classifier_remove(struct dp_classifier *c, struct dp_flow *f)
 {
     struct dp_subtable *s = f->sub;
+    tries_remove(c, s, f);
     sub_remove(s, f);
     c->n_flows--;
     if (s == &c->exact) {
@@ -309,6 +376,7 @@ void dp_classifier_commit(struct dp_classifier *c)
         bubble_up(c, i); /* insertion sort: the prefix is sorted */
     }
     c->stale = false;
+    positions_update(c);
 }
 
 struct dp_flow *dp_classifier_find_strict(const struct dp_classifier *c,
@@ -337,25 +405,86 @@ bool dp_classifier_overlaps(const struct dp_classifier *c, const struct dp_match
     return false;
 }
 
-struct dp_flow *dp_classifier_lookup_wild(const struct dp_classifier *c,
-                                          const struct dp_key *key)
+/* Probes subtable `s` for `key`; updates *best / *best_pri when it holds a
+ * matching entry above *best_pri. */
+static inline void sub_probe(const struct dp_subtable *s, const struct dp_key *key,
+                             struct dp_flow **best, int64_t *best_pri)
 {
-    struct dp_flow *best = NULL, *f;
+    uint32_t h = dp_cls_sub_hash(s, key);
+    struct dp_flow *f;
+    for (uint32_t i = h & s->smask; (f = s->slots[i].flow) != NULL; i = (i + 1) & s->smask) {
+        if (s->slots[i].hash == h && dp_match_hit(&f->match, key) &&
+            (int64_t)f->eff_priority > *best_pri) {
+            *best = f;
+            *best_pri = f->eff_priority;
+        }
+    }
+}
+
+/* Returns the positions of the subtables that may match a packet whose
+ * trie results are (src_ok, dst_ok); needs n_subs <= 64. */
+static inline uint64_t candidates(const struct dp_classifier *c, uint64_t src_ok,
+                                  uint64_t dst_ok)
+{
+    uint64_t src = c->pos_nosrc, dst = c->pos_nodst;
+    for (; src_ok; src_ok &= src_ok - 1)
+        src |= c->pos_src[__builtin_ctzll(src_ok)];
+    for (; dst_ok; dst_ok &= dst_ok - 1)
+        dst |= c->pos_dst[__builtin_ctzll(dst_ok)];
+    return src & dst;
+}
+
+/* dp_classifier_lookup_wild given the key's trie results. */
+static struct dp_flow *lookup_wild_tried(const struct dp_classifier *c,
+                                         const struct dp_key *key, uint64_t src_ok,
+                                         uint64_t dst_ok)
+{
+    struct dp_flow *best = NULL;
     int64_t best_pri = -1;
+    if (c->n_subs <= 64) { /* visit only the candidates, in order */
+        for (uint64_t cand = candidates(c, src_ok, dst_ok); cand; cand &= cand - 1) {
+            const struct dp_subtable *s = c->subs[__builtin_ctzll(cand)];
+            if ((int64_t)s->max_pri <= best_pri)
+                break; /* sorted: nothing further can beat `best` */
+            sub_probe(s, key, &best, &best_pri);
+        }
+        return best;
+    }
     for (uint32_t n = 0; n < c->n_subs; n++) {
         const struct dp_subtable *s = c->subs[n];
         if ((int64_t)s->max_pri <= best_pri)
-            break; /* sorted: nothing further can beat `best` */
-        uint32_t h = dp_cls_sub_hash(s, key);
-        for (uint32_t i = h & s->smask; (f = s->slots[i].flow) != NULL; i = (i + 1) & s->smask) {
-            if (s->slots[i].hash == h && (int64_t)f->eff_priority > best_pri &&
-                dp_match_hit(&f->match, key)) {
-                best = f;
-                best_pri = f->eff_priority;
-            }
-        }
+            break;
+        if ((s->src_bit & ~src_ok) | (s->dst_bit & ~dst_ok))
+            continue; /* no entry's prefix matches the packet's address */
+        sub_probe(s, key, &best, &best_pri);
     }
     return best;
+}
+
+struct dp_flow *dp_classifier_lookup_wild(const struct dp_classifier *c,
+                                          const struct dp_key *key)
+{
+    return lookup_wild_tried(c, key, dp_ptrie_lookup(&c->src_trie, key->nw_src),
+                             dp_ptrie_lookup(&c->dst_trie, key->nw_dst));
+}
+
+void dp_classifier_lookup_wild_burst(const struct dp_classifier *c,
+                                     const struct dp_key *const keys[], unsigned n,
+                                     struct dp_flow *out[])
+{
+    for (unsigned i0 = 0; i0 < n; i0 += DP_PTRIE_BURST) {
+        unsigned m = n - i0 < DP_PTRIE_BURST ? n - i0 : DP_PTRIE_BURST;
+        uint32_t src[DP_PTRIE_BURST], dst[DP_PTRIE_BURST];
+        uint64_t src_ok[DP_PTRIE_BURST], dst_ok[DP_PTRIE_BURST];
+        for (unsigned i = 0; i < m; i++) {
+            src[i] = keys[i0 + i]->nw_src;
+            dst[i] = keys[i0 + i]->nw_dst;
+        }
+        dp_ptrie_lookup_burst(&c->src_trie, src, m, src_ok);
+        dp_ptrie_lookup_burst(&c->dst_trie, dst, m, dst_ok);
+        for (unsigned i = 0; i < m; i++)
+            out[i0 + i] = lookup_wild_tried(c, keys[i0 + i], src_ok[i], dst_ok[i]);
+    }
 }
 
 struct dp_flow *dp_classifier_lookup(const struct dp_classifier *c, const struct dp_key *key)

@@ -20,7 +20,14 @@
  *    most 1/2, power-of-two size) of (hash, flow) slots: a probe reads the
  *    flow only when the hash agrees.  Grown and shrunk on the control path;
  *    a failed shrink only costs memory.  Empty subtables are freed at once.
- *    flow->hnext is unused.
+ *  - Prefix tracking (dp_ptrie.h): a wildcarded subtable whose nw_src
+ *    (nw_dst) mask is a /L prefix, 0 < L, has src_bit (dst_bit) = 1 << L and
+ *    its entries' prefixes are counted in src_trie (dst_trie).  A lookup
+ *    walks each non-empty trie once with the packet's address and skips
+ *    every subtable whose bit is not in the result: none of its entries can
+ *    match.  Other masks (no prefix, or not a CIDR mask) are always probed.
+ *    With at most 64 subtables the lookup turns the trie results into a
+ *    bit set of subtable positions (pos_* below) and visits only those.
  *  - No allocation, no writes on lookup.
  *
  * The hash is private to the classifier (dp_cls_sub_hash, inlined so the
@@ -42,6 +49,7 @@
 #include <stdint.h>
 
 #include "dp_key.h"
+#include "dp_ptrie.h"
 #include "dp_table.h"
 
 #define DP_CLS_EXACT_PRI 0x10000u /* eff_priority offset of exact entries */
@@ -62,6 +70,9 @@ struct dp_subtable {
     uint8_t words[DP_KEY_WORDS]; /* indexes of the mask's non-zero words */
     uint8_t n_words;
     bool stale;                /* max_pri may be too high */
+    uint64_t src_bit, dst_bit; /* 1 << L when the nw_src / nw_dst mask is a
+                                * /L prefix, L in 1..32 (its rules are in the
+                                * classifier's trie); else 0 */
 };
 
 struct dp_classifier {
@@ -70,6 +81,14 @@ struct dp_classifier {
     uint32_t n_subs, cap_subs;
     uint32_t n_flows;            /* all entries, exact ones included */
     bool stale;                  /* some max_pri needs recomputing */
+    struct dp_ptrie src_trie;    /* nw_src prefixes of subtables with src_bit */
+    struct dp_ptrie dst_trie;    /* nw_dst prefixes of subtables with dst_bit */
+    /* Positions in subs[] as bit sets (valid while n_subs <= 64): bit i of
+     * pos_src[L] is set when subs[i]->src_bit == 1 << L; pos_nosrc holds
+     * the subtables without a src_bit.  The same for dst.  Rebuilt after
+     * every change of subs[] or its order. */
+    uint64_t pos_src[33], pos_dst[33];
+    uint64_t pos_nosrc, pos_nodst;
 };
 
 /* The mask of an exact-match entry: every field bit, no padding bit. */
@@ -101,12 +120,13 @@ static inline uint32_t dp_cls_sub_hash(const struct dp_subtable *s, const struct
 }
 
 /* Returns the hash of the whole key as the exact subtable (all five words)
- * and the per-key cache use it. */
+ * and the per-key cache use it.  The key's padding is zero (dp_key.h), so
+ * it equals dp_cls_sub_hash under the exact mask without masking. */
 static inline uint32_t dp_cls_hash_exact(const struct dp_key *key)
 {
     uint64_t h = DP_CLS_HASH_SEED;
     for (int i = 0; i < DP_KEY_WORDS; i++)
-        h = dp_cls_mix(h, key->w[i] & dp_cls_exact_mask.w[i]);
+        h = dp_cls_mix(h, key->w[i]);
     return dp_cls_final(h);
 }
 
@@ -138,7 +158,9 @@ bool dp_classifier_overlaps(const struct dp_classifier *c, const struct dp_match
                             uint16_t priority);
 
 /* Returns the highest-priority exact-match entry for `key` (whose
- * dp_cls_hash_exact is `hash`), or NULL. */
+ * dp_cls_hash_exact is `hash`), or NULL.  An exact entry's key is all of
+ * its match (mask all ones, padding zero in both), so the test is key
+ * equality, which reads only the entry's first cache line. */
 static inline struct dp_flow *dp_classifier_lookup_exact(const struct dp_classifier *c,
                                                          const struct dp_key *key,
                                                          uint32_t hash)
@@ -148,7 +170,7 @@ static inline struct dp_flow *dp_classifier_lookup_exact(const struct dp_classif
     if (s->n_flows == 0)
         return NULL;
     for (uint32_t i = hash & s->smask; (f = s->slots[i].flow) != NULL; i = (i + 1) & s->smask)
-        if (s->slots[i].hash == hash && dp_match_hit(&f->match, key) &&
+        if (s->slots[i].hash == hash && dp_key_equal(&f->match.key, key) &&
             (!best || f->eff_priority > best->eff_priority))
             best = f;
     return best;
@@ -165,6 +187,14 @@ static inline void dp_classifier_prefetch_exact(const struct dp_classifier *c, u
 /* Returns the highest-priority wildcarded entry matching `key`, or NULL. */
 struct dp_flow *dp_classifier_lookup_wild(const struct dp_classifier *c,
                                           const struct dp_key *key);
+
+/* Burst form of dp_classifier_lookup_wild: out[i] = the highest-priority
+ * wildcarded entry matching *keys[i], or NULL, for i < n.  The prefix-trie
+ * walks of the n keys run in lock step (dp_ptrie_lookup_burst).  Returns
+ * nothing. */
+void dp_classifier_lookup_wild_burst(const struct dp_classifier *c,
+                                     const struct dp_key *const keys[], unsigned n,
+                                     struct dp_flow *out[]);
 
 /* Returns the highest-priority entry matching `key` (exact ones first), or
  * NULL. */

@@ -47,7 +47,7 @@ struct dp {
 
     /* Context of the call in progress. */
     uint64_t now_ns;
-    uint64_t cookie;  /* cookie of the flow being executed */
+    const struct dp_flow *flow; /* flow being executed (its cookie), or NULL */
     bool allow_table; /* executing a packet_out list: TABLE allowed */
 };
 
@@ -147,7 +147,7 @@ static void upcall(struct dp *dp, struct pkt *pkt, uint8_t reason, uint16_t max_
         .in_port = pkt->in_port,
         .reason = reason,
         .max_len = max_len,
-        .cookie = reason == DP_UPCALL_ACTION ? dp->cookie : 0,
+        .cookie = reason == DP_UPCALL_ACTION && dp->flow ? dp->flow->cookie : 0,
     };
     dp->upq_count++;
     dp->st.upcalls++;
@@ -316,10 +316,10 @@ static void process(struct dp *dp, struct pkt *pkt, struct dp_flow *f,
     dp_flow_hit(f, pkt->len, dp->now_ns);
     if (!f->n_actions)
         dp->st.action_dropped++;
-    uint64_t saved = dp->cookie;
-    dp->cookie = f->cookie;
+    const struct dp_flow *saved = dp->flow;
+    dp->flow = f;
     dp_execute(&dp->ex, pkt, lay, f->actions, f->n_actions);
-    dp->cookie = saved;
+    dp->flow = saved;
 }
 
 /* Receives and processes one burst from p (no flush).  Returns the number
@@ -397,7 +397,7 @@ void dp_execute_actions(struct dp *dp, struct pkt *pkt, uint16_t in_port,
     if (!n)
         dp->st.action_dropped++;
     dp->allow_table = true;
-    dp->cookie = 0;
+    dp->flow = NULL;
     dp_execute(&dp->ex, pkt, &lay, acts, n);
     dp->allow_table = false;
     flush_all(dp);

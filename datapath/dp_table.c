@@ -34,10 +34,12 @@
 
 #include "dp_cache.h"
 #include "dp_classifier.h"
+#include "dp_slab.h"
 #include "os/clock.h"
 #include "os/mem.h"
 
 #define CACHE_ENTRIES 8192u
+#define SLAB_FIRST_CHUNK (16u << 10) /* bytes: 64 entries */
 #define HEAP_NONE UINT32_MAX
 
 struct dp_ftable {
@@ -50,6 +52,7 @@ struct dp_table {
     struct dp_ftable normal, emerg;
     struct dp_ftable *active;  /* &normal, or &emerg in emergency mode */
     struct dp_cache cache;     /* wildcard lookups of the active table */
+    struct dp_slab flows;      /* every entry of both ftables */
     struct dp_flow **heap;     /* expiry min-heap on deadline_ns */
     uint32_t heap_n, heap_cap;
     uint64_t lookups, matched, cache_hits;
@@ -105,20 +108,46 @@ bool dp_match_is_exact(const struct dp_match *m)
     return true;
 }
 
-/* Returns a heap copy of fm's actions in *out (NULL when there are none):
- * 0, -EINVAL (n_actions without actions) or -ENOMEM. */
-static int copy_actions(const struct dp_flow_mod *fm, struct dp_action **out)
+/* Checks fm's action list and, when it is too long to live inside an entry,
+ * makes a heap copy in *heap (else *heap = NULL).  Returns 0, -EINVAL
+ * (n_actions without actions) or -ENOMEM. */
+static int actions_prepare(const struct dp_flow_mod *fm, struct dp_action **heap)
 {
-    *out = NULL;
+    *heap = NULL;
     if (fm->n_actions == 0)
         return 0;
     if (!fm->actions)
         return -EINVAL;
-    *out = os_malloc((size_t)fm->n_actions * sizeof **out);
-    if (!*out)
+    if (fm->n_actions <= DP_FLOW_INLINE_ACTS)
+        return 0;
+    *heap = os_malloc((size_t)fm->n_actions * sizeof **heap);
+    if (!*heap)
         return -ENOMEM;
-    memcpy(*out, fm->actions, (size_t)fm->n_actions * sizeof **out);
+    memcpy(*heap, fm->actions, (size_t)fm->n_actions * sizeof **heap);
     return 0;
+}
+
+/* Frees f's heap action list, if it has one.  Returns nothing. */
+static void flow_free_actions(struct dp_flow *f)
+{
+    if (f->actions != f->inline_acts)
+        os_free(f->actions);
+    f->actions = f->inline_acts;
+    f->n_actions = 0;
+}
+
+/* Replaces f's actions with fm's: `heap` from actions_prepare (taken over),
+ * or, when NULL, fm's list copied inline.  Cannot fail.  Returns nothing. */
+static void flow_set_actions(struct dp_flow *f, const struct dp_flow_mod *fm,
+                             struct dp_action *heap)
+{
+    flow_free_actions(f);
+    if (heap) {
+        f->actions = heap;
+    } else if (fm->n_actions) {
+        memcpy(f->inline_acts, fm->actions, (size_t)fm->n_actions * sizeof *fm->actions);
+    }
+    f->n_actions = fm->n_actions;
 }
 
 /* ---- expiry heap ------------------------------------------------------- */
@@ -242,10 +271,10 @@ static void list_unlink(struct dp_ftable *ft, struct dp_flow *f)
         ft->tail = f->lprev;
 }
 
-static void flow_free(struct dp_flow *f)
+static void flow_free(struct dp_table *t, struct dp_flow *f)
 {
-    os_free(f->actions);
-    os_free(f);
+    flow_free_actions(f);
+    dp_slab_free(&t->flows, f);
 }
 
 /* Calls `cb`, then unlinks and frees `f`. */
@@ -259,12 +288,13 @@ static void flow_remove(struct dp_table *t, struct dp_flow *f, enum dp_removed_r
     list_unlink(ft, f);
     heap_remove(t, f);
     ft->n--;
-    flow_free(f);
+    flow_free(t, f);
 }
 
-/* Sets everything an ADD sets (all but match/priority and table links). */
+/* Sets everything an ADD sets (all but match/priority and table links);
+ * `heap` as for flow_set_actions.  Returns nothing. */
 static void flow_set_from_mod(struct dp_flow *f, const struct dp_flow_mod *fm,
-                              struct dp_action *acts, uint64_t now_ns)
+                              struct dp_action *heap, uint64_t now_ns)
 {
     f->idle_timeout = fm->idle_timeout;
     f->hard_timeout = fm->hard_timeout;
@@ -274,8 +304,7 @@ static void flow_set_from_mod(struct dp_flow *f, const struct dp_flow_mod *fm,
     f->used_ns = now_ns;
     f->n_packets = 0;
     f->n_bytes = 0;
-    f->actions = acts;
-    f->n_actions = acts ? fm->n_actions : 0;
+    flow_set_actions(f, fm, heap);
 }
 
 /* ---- commands ---------------------------------------------------------- */
@@ -291,40 +320,33 @@ static int cmd_add(struct dp_table *t, struct dp_ftable *ft, const struct dp_flo
     bool timed = fm->idle_timeout || fm->hard_timeout;
     if (timed && heap_reserve(t) < 0)
         return -ENOMEM;
-    struct dp_action *acts;
-    int rc = copy_actions(fm, &acts);
+    struct dp_action *heap;
+    int rc = actions_prepare(fm, &heap);
     if (rc < 0)
         return rc;
     if (old) { /* identical match and priority: replace, counters cleared */
-        os_free(old->actions);
-        flow_set_from_mod(old, fm, acts, now_ns);
+        flow_set_from_mod(old, fm, heap, now_ns);
         heap_schedule(t, old);
         return 0;
     }
-    struct dp_flow *f = os_calloc(1, sizeof *f);
+    struct dp_flow *f = dp_slab_alloc(&t->flows);
     if (!f) {
-        os_free(acts);
+        os_free(heap);
         return -ENOMEM;
     }
     f->match = *m;
     f->priority = fm->priority;
     f->heap_idx = HEAP_NONE;
-    flow_set_from_mod(f, fm, acts, now_ns);
+    f->actions = f->inline_acts;
+    flow_set_from_mod(f, fm, heap, now_ns);
     if (dp_classifier_insert(&ft->cls, f) < 0) {
-        flow_free(f);
+        flow_free(t, f);
         return -ENOMEM;
     }
     list_append(ft, f);
     ft->n++;
     heap_schedule(t, f);
     return 0;
-}
-
-static void flow_set_actions(struct dp_flow *f, struct dp_action *acts, uint16_t n)
-{
-    os_free(f->actions);
-    f->actions = acts;
-    f->n_actions = acts ? n : 0;
 }
 
 static int cmd_modify_strict(struct dp_table *t, struct dp_ftable *ft,
@@ -334,15 +356,15 @@ static int cmd_modify_strict(struct dp_table *t, struct dp_ftable *ft,
     struct dp_flow *f = dp_classifier_find_strict(&ft->cls, m, fm->priority);
     if (!f)
         return cmd_add(t, ft, fm, m, now_ns);
-    struct dp_action *acts;
-    int rc = copy_actions(fm, &acts);
+    struct dp_action *heap;
+    int rc = actions_prepare(fm, &heap);
     if (rc == 0)
-        flow_set_actions(f, acts, fm->n_actions);
+        flow_set_actions(f, fm, heap);
     return rc;
 }
 
-/* Non-strict modify: all or nothing, so every copy of the actions is made
- * before the first entry changes. */
+/* Non-strict modify: all or nothing, so every heap copy of the actions is
+ * made before the first entry changes (inline copies cannot fail). */
 static int cmd_modify(struct dp_table *t, struct dp_ftable *ft, const struct dp_flow_mod *fm,
                       const struct dp_match *m, uint64_t now_ns)
 {
@@ -354,12 +376,12 @@ static int cmd_modify(struct dp_table *t, struct dp_ftable *ft, const struct dp_
     if (fm->n_actions && !fm->actions)
         return -EINVAL;
     struct dp_action **copies = NULL;
-    if (fm->n_actions) {
+    if (fm->n_actions > DP_FLOW_INLINE_ACTS) {
         copies = os_calloc(n, sizeof *copies);
         if (!copies)
             return -ENOMEM;
         for (uint32_t i = 0; i < n; i++) {
-            if (copy_actions(fm, &copies[i]) < 0) {
+            if (actions_prepare(fm, &copies[i]) < 0) {
                 for (uint32_t j = 0; j < i; j++)
                     os_free(copies[j]);
                 os_free(copies);
@@ -370,7 +392,7 @@ static int cmd_modify(struct dp_table *t, struct dp_ftable *ft, const struct dp_
     uint32_t i = 0;
     for (struct dp_flow *f = ft->head; f; f = f->lnext)
         if (match_covers(m, &f->match)) {
-            flow_set_actions(f, copies ? copies[i] : NULL, fm->n_actions);
+            flow_set_actions(f, fm, copies ? copies[i] : NULL);
             i++;
         }
     os_free(copies);
@@ -434,11 +456,10 @@ int dp_table_apply(struct dp_table *t, const struct dp_flow_mod *fm, uint64_t no
 
 /* ---- lookup, expiry, walks ---------------------------------------------- */
 
-/* dp_table_lookup with the key's exact hash already computed. */
-static inline struct dp_flow *lookup_hashed(struct dp_table *t, const struct dp_key *key,
-                                            uint32_t h)
+struct dp_flow *dp_table_lookup(struct dp_table *t, const struct dp_key *key)
 {
     const struct dp_classifier *c = &t->active->cls;
+    uint32_t h = dp_cls_hash_exact(key);
     struct dp_flow *f = dp_classifier_lookup_exact(c, key, h);
     t->lookups++;
     if (!f && c->n_subs) {
@@ -452,11 +473,6 @@ static inline struct dp_flow *lookup_hashed(struct dp_table *t, const struct dp_
     if (f)
         t->matched++;
     return f;
-}
-
-struct dp_flow *dp_table_lookup(struct dp_table *t, const struct dp_key *key)
-{
-    return lookup_hashed(t, key, dp_cls_hash_exact(key));
 }
 
 void dp_table_lookup_burst(struct dp_table *t, const struct dp_key *const keys[], unsigned n,
@@ -487,9 +503,34 @@ void dp_table_lookup_burst(struct dp_table *t, const struct dp_key *const keys[]
             }
         }
     }
-    /* 3. the real lookups, now mostly from cache */
-    for (unsigned i = 0; i < n; i++)
-        flows[i] = lookup_hashed(t, keys[i], h[i]);
+    /* 3. the exact table and the per-key cache, now mostly from cache */
+    const struct dp_key *wild[DP_TABLE_BURST];
+    uint8_t widx[DP_TABLE_BURST];
+    unsigned nw = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct dp_flow *f = dp_classifier_lookup_exact(c, keys[i], h[i]);
+        t->lookups++;
+        if (!f && c->n_subs) {
+            if (dp_cache_lookup(&t->cache, keys[i], h[i], &f)) {
+                t->cache_hits++;
+            } else {
+                wild[nw] = keys[i];
+                widx[nw++] = (uint8_t)i;
+            }
+        }
+        flows[i] = f;
+        t->matched += f != NULL;
+    }
+    /* 4. the tuple-space search for the rest, their trie walks overlapped */
+    if (nw) {
+        struct dp_flow *wf[DP_TABLE_BURST];
+        dp_classifier_lookup_wild_burst(c, wild, nw, wf);
+        for (unsigned j = 0; j < nw; j++) {
+            flows[widx[j]] = wf[j];
+            t->matched += wf[j] != NULL;
+            dp_cache_insert(&t->cache, wild[j], h[widx[j]], wf[j]);
+        }
+    }
 }
 
 unsigned dp_table_expire(struct dp_table *t, uint64_t now_ns, dp_removed_cb *cb, void *arg)
@@ -560,12 +601,12 @@ void dp_table_get_stats(const struct dp_table *t, struct dp_table_stats *st)
 
 /* ---- life cycle --------------------------------------------------------- */
 
-static void ftable_fini(struct dp_ftable *ft)
+static void ftable_fini(struct dp_table *t, struct dp_ftable *ft)
 {
     struct dp_flow *next;
     for (struct dp_flow *f = ft->head; f; f = next) {
         next = f->lnext;
-        flow_free(f);
+        flow_free(t, f);
     }
     ft->head = ft->tail = NULL;
     dp_classifier_fini(&ft->cls);
@@ -578,6 +619,7 @@ struct dp_table *dp_table_create(uint32_t max_flows)
         return NULL;
     t->normal.max = t->emerg.max = max_flows;
     t->active = &t->normal;
+    dp_slab_init(&t->flows, sizeof(struct dp_flow), SLAB_FIRST_CHUNK);
     if (dp_classifier_init(&t->normal.cls) < 0 || dp_classifier_init(&t->emerg.cls) < 0 ||
         dp_cache_init(&t->cache, CACHE_ENTRIES) < 0) {
         dp_table_destroy(t);
@@ -590,8 +632,9 @@ void dp_table_destroy(struct dp_table *t)
 {
     if (!t)
         return;
-    ftable_fini(&t->normal);
-    ftable_fini(&t->emerg);
+    ftable_fini(t, &t->normal);
+    ftable_fini(t, &t->emerg);
+    dp_slab_fini(&t->flows);
     dp_cache_fini(&t->cache);
     os_free(t->heap);
     os_free(t);

@@ -13,17 +13,20 @@
  * priority reported back (stats, flow_removed) is always the one the
  * controller gave.
  *
- * Speed: lookups go through (1) a per-key cache (the exact key of recent
- * packets -> flow), (2) a hash table of exact-match entries, (3) a
- * tuple-space classifier: one hash table per distinct mask, visited in
- * decreasing order of the highest priority it holds and stopping as soon as
- * no remaining subtable can beat the best hit.  Every change to the table
+ * Speed: lookups go through (1) a hash table of exact-match entries, (2) a
+ * per-key cache of wildcard lookups (the exact key of recent packets ->
+ * flow), (3) a tuple-space classifier: one hash table per distinct mask,
+ * visited in decreasing order of the highest priority it holds, skipping
+ * subtables whose nw_src/nw_dst prefix cannot match (prefix tries,
+ * dp_ptrie.h) and stopping as soon as no remaining subtable can beat the
+ * best hit.  Every change to the table
  * invalidates the cache (a generation counter), so a lookup after
  * dp_table_apply returns always sees the change.
  *
- * Memory: entries and action lists are allocated on the control path
- * (os_malloc) and owned by the table.  A `struct dp_flow *` returned by a
- * lookup stays valid until the next call that changes the table
+ * Memory: entries come from a slab (dp_slab.h) and action lists of up to
+ * DP_FLOW_INLINE_ACTS actions live inside the entry (longer ones are one
+ * os_malloc), all on the control path and owned by the table.  A
+ * `struct dp_flow *` returned by a lookup stays valid until the next call that changes the table
  * (apply/expire/clear); the single-threaded pipeline never holds one across
  * such a call.
  *
@@ -37,6 +40,7 @@
 #define DP_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dp_action.h"
@@ -62,30 +66,40 @@ enum dp_removed_reason { /* same values as OpenFlow 1.0 OFPRR_* */
     DP_RR_DELETE = 2,
 };
 
+/* Action lists of up to this many actions are stored inside the entry. */
+#define DP_FLOW_INLINE_ACTS 4
+
+/* A flow entry.  The layout is for the packet path: a hit on an exact-match
+ * entry with one action touches only the first two cache lines (the match,
+ * the counters dp_flow_hit writes, the action pointer and the first inline
+ * action); the table's bookkeeping comes after.  Entries are 64-byte aligned
+ * (dp_slab.h). */
 struct dp_flow {
     struct dp_match match;
+    uint64_t n_packets;
+    uint64_t n_bytes;
+    uint64_t used_ns;        /* last packet, or created_ns */
+    struct dp_action *actions; /* owned by the table: inline_acts or a heap copy */
+    uint16_t n_actions;
     uint16_t priority;       /* as given by the controller */
+    struct dp_action inline_acts[DP_FLOW_INLINE_ACTS]; /* the table's own */
     uint16_t idle_timeout;   /* seconds, 0 = none */
     uint16_t hard_timeout;   /* seconds, 0 = none */
     uint16_t flags;          /* DP_FF_* */
-    uint64_t cookie;
-    uint64_t created_ns;     /* when added (modify keeps it) */
-    uint64_t used_ns;        /* last packet, or created_ns */
-    uint64_t n_packets;
-    uint64_t n_bytes;
-    struct dp_action *actions; /* owned by the table */
-    uint16_t n_actions;
     /* Fields below are the table's own. */
     uint32_t eff_priority;   /* lookup priority: exact-match entries above all */
     uint32_t hash;           /* hash of match.key under its mask */
-    struct dp_flow *hnext;   /* chain in its subtable */
+    uint32_t heap_idx;       /* index in the expiry heap, UINT32_MAX = none */
+    uint64_t cookie;
+    uint64_t created_ns;     /* when added (modify keeps it) */
     struct dp_flow *lnext, *lprev; /* list of all entries, insertion order */
     struct dp_subtable *sub; /* classifier subtable (each of the normal and
                               * emergency tables has its own classifier) */
     uint64_t deadline_ns;    /* expiry heap key: a lower bound on the real
                               * deadline (hits only move it later) */
-    uint32_t heap_idx;       /* index in the expiry heap, UINT32_MAX = none */
 };
+_Static_assert(offsetof(struct dp_flow, inline_acts) + sizeof(struct dp_action) <= 128,
+               "a one-action hit stays in two cache lines");
 
 struct dp_flow_mod {
     enum dp_flow_cmd command;
@@ -142,10 +156,13 @@ int dp_table_apply(struct dp_table *t, const struct dp_flow_mod *fm, uint64_t no
 struct dp_flow *dp_table_lookup(struct dp_table *t, const struct dp_key *key);
 
 /* Burst form of dp_table_lookup: flows[i] = the entry for *keys[i] (or
- * NULL), with the same counting as n single lookups.  Overlaps the memory
- * accesses of the n lookups (hash all, prefetch buckets, prefetch flows,
- * then look up), which matters with large tables.  n up to DP_TABLE_BURST
- * gets the prefetching; larger n still works.  Returns nothing. */
+ * NULL), counted as n single lookups (cache_hits may differ: keys of one
+ * burst are added to the cache after the whole burst is looked up).
+ * Overlaps the memory accesses of the n lookups (hash all, prefetch
+ * buckets, prefetch flows, look up the exact table and cache, then walk the
+ * prefix tries of the remaining keys in lock step), which matters with
+ * large tables.  n up to DP_TABLE_BURST gets the overlap; larger n still
+ * works.  Returns nothing. */
 #define DP_TABLE_BURST 32
 void dp_table_lookup_burst(struct dp_table *t, const struct dp_key *const keys[], unsigned n,
                            struct dp_flow *flows[]);

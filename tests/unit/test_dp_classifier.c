@@ -3,7 +3,9 @@
  * tuple-space search) checked against a simple linear reference kept here,
  * on thousands of random rule sets with random masks (nw prefixes
  * included), random priorities and packets biased to hit rules; then after
- * random deletes and modifies; and the cache's invalidation on every change.
+ * random deletes and modifies; rule sets built to exercise the nw prefix
+ * tries (many prefix lengths, non-CIDR masks, more than 64 masks); and the
+ * cache's invalidation on every change.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -375,6 +377,145 @@ static void test_large_table_many_masks_agrees(void **state)
     (void)state;
 }
 
+/* Adds, deletes and modifies random rules built from `masks`, checking
+ * every step against the reference. */
+static void changes_against_reference(const struct dp_key *masks, int n_masks, int steps,
+                                      int packets_per_step, uint32_t adds_in_10)
+{
+    struct dp_table *t = dp_table_create(MAX_RULES);
+    struct ref *ref = &the_ref;
+    ref->n = 0;
+    for (int step = 0; step < steps; step++) {
+        struct dp_match m;
+        uint16_t prio;
+        uint32_t op = rnd(10);
+        if (op < adds_in_10 || ref->n == 0) {
+            rand_rule(masks, n_masks, &m, &prio);
+            if (ref->n < MAX_RULES - 1)
+                apply_both(t, ref, DP_FC_ADD, &m, prio);
+        } else if (op < 9 || adds_in_10 > 8) {
+            const struct ref_rule *r = &ref->r[rnd((uint32_t)ref->n)];
+            m = r->m;
+            apply_both(t, ref, DP_FC_DELETE_STRICT, &m, r->prio);
+        } else {
+            struct dp_key k;
+            rand_packet(ref, &k);
+            apply_mask(&m, &k, &masks[rnd((uint32_t)n_masks)]);
+            apply_both(t, ref, DP_FC_DELETE, &m, 0);
+        }
+        check_lookups(t, ref, packets_per_step);
+    }
+    dp_table_destroy(t);
+}
+
+/* Masks that differ mostly in their nw_src / nw_dst prefix lengths: the
+ * prefix tries decide which subtables a lookup skips. */
+static void test_prefix_tracking_agrees_with_reference(void **state)
+{
+    rng_state = 0x7072656669787472ull;
+    for (int set = 0; set < 100; set++) {
+        struct dp_key masks[40];
+        int n_masks = 1 + (int)rnd(40);
+        for (int i = 0; i < n_masks; i++) {
+            memset(&masks[i], 0, sizeof masks[i]);
+            masks[i].dl_type = 0xffff;
+            if (rnd(4))
+                masks[i].nw_src = prefix(rnd(33));
+            if (rnd(3) == 0)
+                masks[i].nw_dst = prefix(rnd(33));
+            if (rnd(3) == 0)
+                masks[i].tp_dst = 0xffff;
+        }
+        changes_against_reference(masks, n_masks, 80, 10, 6);
+    }
+    (void)state;
+}
+
+/* nw_src / nw_dst masks that are not CIDR prefixes (the datapath accepts
+ * any mask) must still be probed, never skipped. */
+static void test_non_prefix_nw_masks_agree_with_reference(void **state)
+{
+    rng_state = 0x6e6f6e6369647221ull;
+    for (int set = 0; set < 100; set++) {
+        struct dp_key masks[16];
+        int n_masks = 1 + (int)rnd(16);
+        for (int i = 0; i < n_masks; i++) {
+            rand_mask(&masks[i]);
+            if (rnd(2))
+                masks[i].nw_src = rnd(2) ? (uint32_t)rnd(1u << 30) << 2 | 1 : prefix(rnd(33));
+            if (rnd(2))
+                masks[i].nw_dst = rnd(2) ? 0x00ff00ffu : prefix(rnd(33));
+        }
+        changes_against_reference(masks, n_masks, 60, 10, 6);
+    }
+    (void)state;
+}
+
+/* More than 64 subtables: the lookup falls back from position bit sets to
+ * the plain walk with per-subtable skips. */
+static void test_more_than_64_masks_agree_with_reference(void **state)
+{
+    rng_state = 0x3634206d61736b73ull;
+    struct dp_key masks[96];
+    for (int i = 0; i < 96; i++) {
+        memset(&masks[i], 0, sizeof masks[i]);
+        masks[i].nw_src = prefix(1 + (unsigned)i % 32);
+        masks[i].nw_dst = prefix((unsigned)i / 32 * 8);
+        masks[i].dl_type = 0xffff;
+    }
+    for (int set = 0; set < 2; set++) /* 9 adds in 10: most masks get rules */
+        changes_against_reference(masks, 96, 600, 20, 9);
+    (void)state;
+}
+
+/* A classifier whose prefix tries are over budget from the start
+ * (degraded: no skipping) still finds the same winners, directly through
+ * the dp_classifier API; removing every rule brings the tries back. */
+static void test_degraded_tries_agree_with_brute_force(void **state)
+{
+    enum { N = 300 };
+    static struct dp_flow flows[N];
+    struct dp_classifier c;
+    rng_state = 0x6465677261646564ull;
+    assert_int_equal(dp_classifier_init(&c), 0);
+    c.src_trie.max_nodes_base = c.dst_trie.max_nodes_base = 8;
+    c.src_trie.max_nodes_per_prefix = c.dst_trie.max_nodes_per_prefix = 0;
+    int n = 0;
+    for (int i = 0; i < N; i++) {
+        struct dp_key mask, k;
+        memset(&mask, 0, sizeof mask);
+        mask.nw_src = prefix(1 + rnd(32));
+        mask.nw_dst = rnd(2) ? prefix(1 + rnd(32)) : 0;
+        rand_key(&k);
+        memset(&flows[n], 0, sizeof flows[n]);
+        apply_mask(&flows[n].match, &k, &mask);
+        flows[n].priority = (uint16_t)rnd(64);
+        if (dp_classifier_find_strict(&c, &flows[n].match, flows[n].priority))
+            continue;
+        assert_int_equal(dp_classifier_insert(&c, &flows[n]), 0);
+        n++;
+    }
+    assert_true(c.src_trie.degraded);
+    for (int p = 0; p < 2000; p++) {
+        struct dp_key k;
+        rand_key(&k);
+        if (rnd(2)) /* near a rule */
+            k.nw_src = flows[rnd((uint32_t)n)].match.key.nw_src | rnd(4);
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (dp_match_hit(&flows[i].match, &k) && (int)flows[i].priority > best)
+                best = flows[i].priority;
+        struct dp_flow *got = dp_classifier_lookup(&c, &k);
+        assert_int_equal(got ? (int)got->priority : -1, best);
+    }
+    for (int i = 0; i < n; i++)
+        dp_classifier_remove(&c, &flows[i]);
+    assert_false(c.src_trie.degraded);
+    assert_int_equal(c.src_trie.n_prefixes, 0);
+    dp_classifier_fini(&c);
+    (void)state;
+}
+
 static void test_many_exact_flows_grow_and_shrink(void **state)
 {
     enum { N = 20000 };
@@ -597,6 +738,10 @@ int main(void)
         cmocka_unit_test(test_random_changes_agree_with_reference),
         cmocka_unit_test(test_random_nonstrict_selection_agrees),
         cmocka_unit_test(test_large_table_many_masks_agrees),
+        cmocka_unit_test(test_prefix_tracking_agrees_with_reference),
+        cmocka_unit_test(test_non_prefix_nw_masks_agree_with_reference),
+        cmocka_unit_test(test_more_than_64_masks_agree_with_reference),
+        cmocka_unit_test(test_degraded_tries_agree_with_brute_force),
         cmocka_unit_test(test_many_exact_flows_grow_and_shrink),
         cmocka_unit_test(test_burst_lookup_agrees_with_single),
         cmocka_unit_test(test_cache_invalidated_by_add_of_better_rule),

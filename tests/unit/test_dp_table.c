@@ -323,6 +323,76 @@ static void test_modify_strict_changes_actions_only(void **state)
     assert_int_equal(f->created_ns, 1 * SEC);
 }
 
+/* Lists longer than DP_FLOW_INLINE_ACTS live on the heap, shorter ones in
+ * the entry: switching between them by add-replace, modify_strict and
+ * non-strict modify keeps every action (ASan checks the frees). */
+static void test_long_and_short_action_lists_switch_storage(void **state)
+{
+    struct dp_table *t = *state;
+    struct dp_key k = key_ip(1, 1, 0x0a000001, 80);
+    struct dp_action many[DP_FLOW_INLINE_ACTS + 3];
+    for (unsigned i = 0; i < DP_FLOW_INLINE_ACTS + 3; i++)
+        many[i] = (struct dp_action){.type = DP_ACT_OUTPUT,
+                                     .u.output = {.port = (uint16_t)(10 + i)}};
+    struct dp_flow_mod fm = fm_make(DP_FC_ADD, match_dst(0x0a000000, 8), 10, 0);
+    fm.actions = many;
+    fm.n_actions = DP_FLOW_INLINE_ACTS + 3;
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    struct dp_flow *f = dp_table_lookup(t, &k);
+    assert_int_equal(f->n_actions, DP_FLOW_INLINE_ACTS + 3);
+    assert_int_equal(f->actions[DP_FLOW_INLINE_ACTS + 2].u.output.port,
+                     10 + DP_FLOW_INLINE_ACTS + 2);
+    assert_true(dp_flow_outputs_to(f, 10 + DP_FLOW_INLINE_ACTS + 2));
+
+    fm = fm_make(DP_FC_MODIFY_STRICT, match_dst(0x0a000000, 8), 10, 3); /* short */
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    f = dp_table_lookup(t, &k);
+    assert_int_equal(f->n_actions, 1);
+    assert_ptr_equal(f->actions, f->inline_acts);
+    assert_int_equal(out_of(t, &k), 3);
+
+    fm = fm_make(DP_FC_MODIFY, match_dst(0x0a000000, 8), 0, 0); /* long, non-strict */
+    fm.actions = many;
+    fm.n_actions = DP_FLOW_INLINE_ACTS + 1;
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    f = dp_table_lookup(t, &k);
+    assert_int_equal(f->n_actions, DP_FLOW_INLINE_ACTS + 1);
+    assert_int_equal(f->actions[DP_FLOW_INLINE_ACTS].u.output.port, 10 + DP_FLOW_INLINE_ACTS);
+
+    fm = fm_make(DP_FC_ADD, match_dst(0x0a000000, 8), 10, 0); /* replace: empty list */
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    assert_int_equal(out_of(t, &k), -1);
+
+    fm.actions = many; /* exactly the inline capacity */
+    fm.n_actions = DP_FLOW_INLINE_ACTS;
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    f = dp_table_lookup(t, &k);
+    assert_ptr_equal(f->actions, f->inline_acts);
+    assert_int_equal(f->actions[DP_FLOW_INLINE_ACTS - 1].u.output.port,
+                     10 + DP_FLOW_INLINE_ACTS - 1);
+}
+
+/* Entries freed by delete are reused by later adds (the slab), and the
+ * table stays correct through many rounds. */
+static void test_add_delete_rounds_reuse_entries(void **state)
+{
+    struct dp_table *t = *state;
+    for (int round = 0; round < 20; round++) {
+        for (uint32_t i = 0; i < 100; i++) {
+            struct dp_key k = key_ip(1, i, 0x0b000000 + i, 80);
+            assert_int_equal(add(t, match_exact(&k), 1, 1 + (int)(i % 3)), 0);
+        }
+        for (uint32_t i = 0; i < 100; i++) {
+            struct dp_key k = key_ip(1, i, 0x0b000000 + i, 80);
+            assert_int_equal(out_of(t, &k), 1 + (int)(i % 3));
+        }
+        struct dp_flow_mod fm = fm_make(DP_FC_DELETE, match_any(), 0, 0);
+        assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+        struct dp_key k0 = key_ip(1, 0, 0x0b000000, 80);
+        assert_int_equal(out_of(t, &k0), 0);
+    }
+}
+
 static void test_modify_strict_needs_same_priority(void **state)
 {
     struct dp_table *t = *state;
@@ -693,6 +763,8 @@ int main(void)
         T(test_bad_command_and_missing_actions_einval),
         T(test_empty_action_list_allowed),
         T(test_modify_strict_changes_actions_only),
+        T(test_long_and_short_action_lists_switch_storage),
+        T(test_add_delete_rounds_reuse_entries),
         T(test_modify_strict_needs_same_priority),
         T(test_modify_nonstrict_selects_equal_or_more_specific),
         T(test_modify_ignores_out_port),
