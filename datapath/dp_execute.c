@@ -107,8 +107,12 @@ static int strip_vlan(struct dp_exec *ex, struct pkt **pp, struct dp_layout *lay
     }
     memmove(d + VLAN_HLEN, d, ETH_ADDRS);
     pkt_pull(*pp, VLAN_HLEN);
-    lay->flags &= (uint8_t)~DP_LF_VLAN;
     layout_shift(lay, -VLAN_HLEN);
+    /* A double-tagged frame keeps its inner tag: it is now the outer one
+     * (SET_VLAN_* rewrite it, as Open vSwitch does after a pop). */
+    const uint8_t *n = (*pp)->data;
+    if ((*pp)->len < ETH_HLEN + VLAN_HLEN || os_get_be16(n + ETH_ADDRS) != ETH_TYPE_VLAN)
+        lay->flags &= (uint8_t)~DP_LF_VLAN;
     return 0;
 }
 

@@ -473,6 +473,29 @@ static void test_strip_vlan(void **state)
     assert_false(f->rec.lay[0].flags & DP_LF_VLAN);
 }
 
+/* QinQ: stripping the outer tag leaves the inner one outermost, and a
+ * following SET_VLAN_VID rewrites it instead of pushing a third tag. */
+static void test_strip_outer_vlan_keeps_inner_tag(void **state)
+{
+    struct fx *f = *state;
+    struct dpf_spec s = dpf_tcp();
+    s.vlan = 99;
+    struct pkt *p = mkpkt(f, &s);
+    /* make it double-tagged: outer 0x8100/VID 5 in front of the VID 99 tag */
+    uint8_t *d = pkt_push(p, 4);
+    memmove(d, d + 4, 12);
+    memcpy(d + 12, "\x81\x00\x00\x05", 4);
+    uint32_t len2 = p->len;
+    struct dp_action a[] = {{.type = DP_ACT_STRIP_VLAN},
+                            {.type = DP_ACT_SET_VLAN_VID, .u.vid = 300}, OUT(2)};
+    run(f, p, a, 3);
+    assert_int_equal(p->len, len2 - 4);
+    assert_memory_equal(p->data + 12, "\x81\x00\x01\x2c", 4); /* inner tag, VID 300 */
+    assert_memory_equal(p->data + 16, f->frame + 16, f->len - 16);
+    assert_true(f->rec.lay[0].flags & DP_LF_VLAN);
+    assert_int_equal(f->rec.lay[0].l3_ofs, 14);
+}
+
 static void test_strip_vlan_untagged_does_nothing(void **state)
 {
     struct fx *f = *state;
@@ -553,6 +576,7 @@ int main(void)
         T(test_set_vlan_pcp_pushes_tag),
         T(test_set_vlan_pcp_modifies_tag),
         T(test_strip_vlan),
+        T(test_strip_outer_vlan_keeps_inner_tag),
         T(test_strip_vlan_untagged_does_nothing),
         T(test_push_after_output_copies),
         T(test_push_without_headroom_uses_tailroom),
