@@ -249,7 +249,7 @@ static void on_packet_in(struct ctl *ctl, struct ctl_dp *dp, const struct ofp_ms
     struct ctl_pkt pkt;
     const struct ofp_packet_in_msg *pi = &m->u.packet_in;
     ctl->st.packet_ins++;
-    ctl_pkt_parse(pi->data.data, pi->data.len, pi->in_port, &pkt);
+    ctl_pkt_parse_cut(pi->data.data, pi->data.len, pi->total_len, pi->in_port, &pkt);
     struct ctl_pi_ctx ctx = { .pi = pi, .pkt = &pkt };
     for (size_t i = 0; i < ctl->n_apps; i++) {
         struct ctl_app *a = ctl->apps[i];

@@ -12,7 +12,9 @@
 struct fw_priv {
     struct ctl_fw_rules rules;
     bool exact;                    /* later apps must install exact flows */
+    uint32_t tested;               /* OFPFW_* fields some rule constrains */
     uint64_t denied, allowed;      /* packet_in decisions */
+    uint64_t undecided;            /* denied: a tested field was cut off */
 };
 
 /* Sends a drop flow (no actions) for `m`. */
@@ -47,6 +49,22 @@ static void fw_join(struct ctl_app *app, struct ctl_dp *dp)
             f->rules.default_allow ? "allow" : "deny", f->exact ? ", exact flows" : "");
 }
 
+/* Returns the OFPFW_* bits (NW_SRC/NW_DST as their _ALL bit) of the
+ * fields that some rule of the list constrains. */
+static uint32_t rules_fields(const struct ctl_fw_rules *r)
+{
+    uint32_t f = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t w = r->rules[i].match.wildcards;
+        f |= ~w & (OFPFW_ALL & ~(uint32_t)(OFPFW_NW_SRC_MASK | OFPFW_NW_DST_MASK));
+        if (((w & OFPFW_NW_SRC_MASK) >> OFPFW_NW_SRC_SHIFT) < 32)
+            f |= OFPFW_NW_SRC_ALL;
+        if (((w & OFPFW_NW_DST_MASK) >> OFPFW_NW_DST_SHIFT) < 32)
+            f |= OFPFW_NW_DST_ALL;
+    }
+    return f;
+}
+
 static enum ctl_verdict fw_packet_in(struct ctl_app *app, struct ctl_dp *dp,
                                      struct ctl_pi_ctx *ctx)
 {
@@ -55,6 +73,13 @@ static enum ctl_verdict fw_packet_in(struct ctl_app *app, struct ctl_dp *dp,
     if (!ctx->pkt->valid) {
         f->denied++;
         return CTL_STOP; /* not even Ethernet: nothing to forward */
+    }
+    if (ctx->pkt->unseen & f->tested) {
+        /* the switch cut off a field a rule looks at: the list cannot
+         * decide, and no flow may be built from a partial key: drop it */
+        f->denied++;
+        f->undecided++;
+        return CTL_STOP;
     }
     if (ctl_fw_allows(&f->rules, k, NULL)) {
         f->allowed++;
@@ -93,6 +118,7 @@ struct ctl_app *ctl_firewall_create(const char *text, const char *name, char *er
         return NULL;
     }
     f->exact = !f->rules.default_allow;
+    f->tested = rules_fields(&f->rules);
     for (size_t i = 0; i < f->rules.n; i++)
         if (!f->rules.rules[i].allow && !ctl_fw_deny_installable(&f->rules, i))
             f->exact = true;

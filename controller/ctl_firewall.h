@@ -30,7 +30,10 @@
  *    cannot live in the datapath as drop flows (default deny, or a deny
  *    shadowed by an earlier allow), the firewall asks later apps for exact
  *    flows (ctl_pi_ctx.exact_flows) so that no flow they install lets
- *    through a packet the list denies.
+ *    through a packet the list denies;
+ *  - a packet_in whose data the switch cut short before a field that some
+ *    rule constrains (ctl_pkt.unseen) cannot be decided: it is dropped
+ *    with no flow installed (fail closed; counted as denied).
  * Flows from other sources (static flows, --flows, ovs-ofctl) are not
  * filtered: the firewall decides what reaches the controller.
  */

@@ -1,4 +1,13 @@
-/* ctl_pkt.c — header fields of a packet_in, and rule matching (ctl_pkt.h). */
+/*
+ * ctl_pkt.c — header fields of a packet_in, and rule matching (ctl_pkt.h).
+ *
+ * The parser follows datapath/dp_key.c rule for rule (it may not call it:
+ * controller/ sees only openflow/ and libos/), layer by layer: each layer
+ * checks that its header fits before reading it; when it does not, its
+ * fields keep the zero the datapath gives them -- unless the bytes were
+ * cut off the packet_in data, in which case they are marked unseen.
+ * tests/unit/test_ctl_pkt.c and tests/fuzz/fuzz_ctl_pkt.c compare the two.
+ */
 #include "ctl_pkt.h"
 
 #include <string.h>
@@ -6,7 +15,31 @@
 #include "openflow/ofp_match.h"
 
 #define ETH_HLEN 14
+#define VLAN_HLEN 4
 #define VLAN_TPID 0x8100
+#define LLC_SNAP_HLEN 8
+#define IP_HLEN 20
+#define ARP_LEN 28
+#define TCP_HLEN 20
+#define UDP_HLEN 8
+#define ICMP_HLEN 8
+#define IP_FRAG_OFS 0x1fff
+
+/* The fields each layer carries, with everything after it. */
+#define TP_FIELDS ((uint32_t)(OFPFW_TP_SRC | OFPFW_TP_DST))
+#define NW_FIELDS ((uint32_t)(OFPFW_NW_PROTO | OFPFW_NW_TOS | OFPFW_NW_SRC_MASK | \
+                              OFPFW_NW_DST_MASK) | TP_FIELDS)
+#define TYPE_FIELDS ((uint32_t)OFPFW_DL_TYPE | NW_FIELDS)
+#define TAG_FIELDS ((uint32_t)(OFPFW_DL_VLAN | OFPFW_DL_VLAN_PCP) | TYPE_FIELDS)
+
+/* Where the parse stands: the bytes it may read, f[0, end), and whether
+ * the packet went on past `end` (packet_in data cut by the switch). */
+struct ctl_cursor {
+    const uint8_t *f;
+    size_t end;
+    bool cut;
+    struct ctl_pkt *pkt;
+};
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -18,94 +51,149 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* IPv4 at p[0, len): nw_* and the transport ports. */
-static void parse_ipv4(const uint8_t *p, size_t len, struct of_match *k)
+/* Returns true when f[ofs, ofs + n) is readable.  When it is not and the
+ * data was cut there, `fields` (what the missing header would have given)
+ * become unseen. */
+static bool fits(struct ctl_cursor *c, size_t ofs, size_t n, uint32_t fields)
 {
-    if (len < 20 || (p[0] >> 4) != 4)
-        return;
-    size_t ihl = (size_t)(p[0] & 0x0f) * 4;
-    k->nw_tos = p[1] & 0xfc;
-    k->nw_proto = p[9];
-    k->wildcards &= ~(uint32_t)(OFPFW_NW_TOS | OFPFW_NW_PROTO);
-    ofp_match_set_nw_src(k, rd32(p + 12), 32);
-    ofp_match_set_nw_dst(k, rd32(p + 16), 32);
-    bool first_fragment = (rd16(p + 6) & 0x1fff) == 0;
-    if (ihl < 20 || len < ihl || !first_fragment)
-        return;
-    const uint8_t *l4 = p + ihl;
-    size_t l4len = len - ihl;
-    switch (k->nw_proto) {
-    case OFP_IPPROTO_TCP:
-    case OFP_IPPROTO_UDP:
-    case OFP_IPPROTO_SCTP:
-        if (l4len < 4)
-            return;
-        k->tp_src = rd16(l4);
-        k->tp_dst = rd16(l4 + 2);
-        break;
-    case OFP_IPPROTO_ICMP:
-        if (l4len < 2)
-            return;
-        k->tp_src = l4[0];
-        k->tp_dst = l4[1];
-        break;
-    default:
-        return;
-    }
-    k->wildcards &= ~(uint32_t)(OFPFW_TP_SRC | OFPFW_TP_DST);
+    if (ofs <= c->end && n <= c->end - ofs)
+        return true;
+    if (c->cut)
+        c->pkt->unseen |= fields;
+    return false;
 }
 
-/* ARP for IPv4 over Ethernet: opcode, spa, tpa. */
-static void parse_arp(const uint8_t *p, size_t len, struct of_match *k)
+/* TCP/UDP ports or ICMP type/code at f[l4..).  Other protocols (SCTP
+ * too: OpenFlow 1.0 has no SCTP ports) leave tp_src/tp_dst zero. */
+static void parse_l4(struct ctl_cursor *c, size_t l4, uint8_t proto)
 {
-    if (len < 28 || rd16(p) != 1 || rd16(p + 2) != OFP_ETH_TYPE_IP || p[4] != 6 || p[5] != 4)
+    struct of_match *k = &c->pkt->key;
+    size_t need = proto == OFP_IPPROTO_TCP   ? TCP_HLEN
+                  : proto == OFP_IPPROTO_UDP ? UDP_HLEN
+                  : proto == OFP_IPPROTO_ICMP ? ICMP_HLEN
+                                              : 0;
+    if (!need || !fits(c, l4, need, TP_FIELDS))
         return;
-    uint16_t op = rd16(p + 6);
-    if (op > 0xff)
+    const uint8_t *p = c->f + l4;
+    if (proto == OFP_IPPROTO_ICMP) {
+        k->tp_src = p[0];
+        k->tp_dst = p[1];
+    } else {
+        k->tp_src = rd16(p);
+        k->tp_dst = rd16(p + 2);
+    }
+}
+
+/* IPv4 at f[l3..): nw_tos/proto/src/dst, then the transport header of a
+ * first fragment, bounded by the total length when the frame holds it. */
+static void parse_ipv4(struct ctl_cursor *c, size_t l3)
+{
+    struct of_match *k = &c->pkt->key;
+    if (!fits(c, l3, IP_HLEN, NW_FIELDS))
         return;
-    k->nw_proto = (uint8_t)op;
-    k->wildcards &= ~(uint32_t)OFPFW_NW_PROTO;
-    ofp_match_set_nw_src(k, rd32(p + 14), 32);
-    ofp_match_set_nw_dst(k, rd32(p + 24), 32);
+    const uint8_t *ip = c->f + l3;
+    size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
+    if ((ip[0] >> 4) != 4 || ihl < IP_HLEN || !fits(c, l3, ihl, NW_FIELDS))
+        return;
+    k->nw_tos = ip[1] & 0xfc;
+    k->nw_proto = ip[9];
+    k->nw_src = rd32(ip + 12);
+    k->nw_dst = rd32(ip + 16);
+    size_t tot = rd16(ip + 2);
+    if (tot < ihl)
+        return; /* malformed length: no transport */
+    if (tot <= c->end - l3) {
+        c->end = l3 + tot; /* the datagram is all here; the rest is padding */
+        c->cut = false;
+    }
+    if (rd16(ip + 6) & IP_FRAG_OFS)
+        return; /* later fragment: no transport header */
+    parse_l4(c, l3 + ihl, k->nw_proto);
+}
+
+/* Ethernet/IPv4 ARP at f[l3..): opcode (low byte), SPA, TPA. */
+static void parse_arp(struct ctl_cursor *c, size_t l3)
+{
+    struct of_match *k = &c->pkt->key;
+    if (!fits(c, l3, ARP_LEN, NW_FIELDS))
+        return;
+    const uint8_t *a = c->f + l3;
+    if (rd16(a) != 1 || rd16(a + 2) != OFP_ETH_TYPE_IP || a[4] != 6 || a[5] != 4)
+        return;
+    k->nw_proto = a[7];
+    k->nw_src = rd32(a + 14);
+    k->nw_dst = rd32(a + 24);
+}
+
+/* 802.3 frame, LLC at f[*ofs..).  Returns the SNAP type (advancing *ofs
+ * past the SNAP header) for LLC/SNAP with a zero OUI and a type >= 0x0600,
+ * else 0x05ff. */
+static uint16_t parse_llc(struct ctl_cursor *c, size_t *ofs)
+{
+    if (!fits(c, *ofs, LLC_SNAP_HLEN, TYPE_FIELDS))
+        return OFP_DL_TYPE_NOT_ETH_TYPE;
+    const uint8_t *p = c->f + *ofs;
+    if (p[0] != 0xaa || p[1] != 0xaa || p[2] != 0x03 || p[3] | p[4] | p[5])
+        return OFP_DL_TYPE_NOT_ETH_TYPE;
+    uint16_t type = rd16(p + 6);
+    if (type < OFP_DL_TYPE_ETH2_CUTOFF)
+        return OFP_DL_TYPE_NOT_ETH_TYPE;
+    *ofs += LLC_SNAP_HLEN;
+    return type;
+}
+
+/* The whole walk: Ethernet, one 802.1Q tag, LLC/SNAP, IPv4 or ARP. */
+static void parse_frame(struct ctl_cursor *c)
+{
+    struct of_match *k = &c->pkt->key;
+    const uint8_t *f = c->f;
+    k->dl_vlan = OFP_VLAN_NONE;
+    if (fits(c, 0, 6, (uint32_t)(OFPFW_DL_DST | OFPFW_DL_SRC) | TAG_FIELDS))
+        memcpy(k->dl_dst, f, 6);
+    if (fits(c, 6, 6, (uint32_t)OFPFW_DL_SRC | TAG_FIELDS))
+        memcpy(k->dl_src, f + 6, 6);
+    if (!fits(c, 0, ETH_HLEN, TAG_FIELDS))
+        return;
+    c->pkt->valid = true;
+    size_t ofs = ETH_HLEN;
+    uint16_t type = rd16(f + 12);
+    if (type == VLAN_TPID) {
+        if (!fits(c, ofs, VLAN_HLEN, TAG_FIELDS))
+            return; /* tag cut short: untagged, dl_type 0 */
+        uint16_t tci = rd16(f + ofs);
+        k->dl_vlan = tci & 0x0fff;
+        k->dl_vlan_pcp = (uint8_t)(tci >> 13);
+        type = rd16(f + ofs + 2);
+        ofs += VLAN_HLEN;
+    }
+    if (type < OFP_DL_TYPE_ETH2_CUTOFF)
+        type = parse_llc(c, &ofs);
+    k->dl_type = type;
+    if (type == OFP_ETH_TYPE_IP)
+        parse_ipv4(c, ofs);
+    else if (type == OFP_ETH_TYPE_ARP)
+        parse_arp(c, ofs);
+}
+
+bool ctl_pkt_parse_cut(const uint8_t *data, size_t len, size_t total_len, uint16_t in_port,
+                       struct ctl_pkt *pkt)
+{
+    memset(pkt, 0, sizeof *pkt);
+    struct of_match *k = &pkt->key;
+    k->wildcards = 0; /* every field exact (zero) until shown otherwise */
+    k->in_port = in_port;
+    if (!data)
+        len = 0;
+    struct ctl_cursor c = { .f = data, .end = len, .cut = total_len > len, .pkt = pkt };
+    parse_frame(&c);
+    k->wildcards |= pkt->unseen;
+    ofp_match_normalize(k);
+    return pkt->valid;
 }
 
 bool ctl_pkt_parse(const uint8_t *frame, size_t len, uint16_t in_port, struct ctl_pkt *pkt)
 {
-    struct of_match *k = &pkt->key;
-    ofp_match_init_catchall(k);
-    pkt->valid = false;
-    if (!frame || len < ETH_HLEN)
-        return false;
-    pkt->valid = true;
-    k->in_port = in_port;
-    memcpy(k->dl_dst, frame, 6);
-    memcpy(k->dl_src, frame + 6, 6);
-    k->wildcards &= ~(uint32_t)(OFPFW_IN_PORT | OFPFW_DL_SRC | OFPFW_DL_DST | OFPFW_DL_VLAN);
-    size_t off = 12;
-    uint16_t type = rd16(frame + off);
-    k->dl_vlan = OFP_VLAN_NONE;
-    if (type == VLAN_TPID) {
-        if (len < off + 6)
-            return true; /* tag cut off: dl_type stays wildcarded */
-        uint16_t tci = rd16(frame + off + 2);
-        k->dl_vlan = tci & 0x0fff;
-        k->dl_vlan_pcp = (uint8_t)(tci >> 13);
-        k->wildcards &= ~(uint32_t)OFPFW_DL_VLAN_PCP;
-        off += 4;
-        type = rd16(frame + off);
-    }
-    off += 2;
-    if (type < OFP_DL_TYPE_ETH2_CUTOFF) {
-        /* 802.3 length field (LLC/SNAP not parsed). */
-        type = OFP_DL_TYPE_NOT_ETH_TYPE;
-    }
-    k->dl_type = type;
-    k->wildcards &= ~(uint32_t)OFPFW_DL_TYPE;
-    if (type == OFP_ETH_TYPE_IP)
-        parse_ipv4(frame + off, len - off, k);
-    else if (type == OFP_ETH_TYPE_ARP)
-        parse_arp(frame + off, len - off, k);
-    return true;
+    return ctl_pkt_parse_cut(frame, len, len, in_port, pkt);
 }
 
 /* Compares a and b on plen leading bits (0 = always equal). */

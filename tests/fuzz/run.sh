@@ -11,6 +11,9 @@
 #   ofp_parse     ovs-ofctl flow text -> openflow/ofp_parse*.c; what parses is
 #                 printed (ofp_print) and parsed again: same flow, same text
 #   ctl_firewall  firewall rules files -> controller/ctl_firewall_rules.c
+#   ctl_pkt       Ethernet frames (dp_key seeds) -> controller/ctl_pkt.c against
+#                 datapath/dp_key.c: same 12-tuple, the flow matches the frame,
+#                 a packet_in cut short still gives a matching flow
 #   sw_config     command lines -> switch/sw_config.c and the --controller /
 #                 --listen specs (switch/sw_connmgr_spec.c); kernel command
 #                 lines -> libos/kvm/cmdline.c (word splitter, virtio-mmio hints)
@@ -19,8 +22,8 @@
 # (-ffreestanding -nostdinc against libos/include and libos/libc/include,
 # -DSLUICE_DEBUG as in the ASan build); the hosted pieces they need (os/mem.h,
 # os_console_write) come from tests/fuzz/fuzz_support.c.  Seeds are in
-# tests/fuzz/corpus/NAME/ (small, committed); each run works on a scratch
-# copy.  The targets run in parallel, FUZZ_SECONDS each.
+# tests/fuzz/corpus/NAME/ (small, committed; ctl_pkt reuses dp_key's); each
+# run works on a scratch copy.  The targets run in parallel, FUZZ_SECONDS each.
 #
 # Output: per target "ok NAME (N execs, cov: C ft: F)" or "FAIL NAME: <first
 # line of the report>", then one line "fuzz: N passed, M failed" (a target
@@ -40,7 +43,7 @@ mkdir -p "$build" && build=$(cd "$build" && pwd) || exit 1
 secs=${FUZZ_SECONDS:-8}
 [ "${FUZZ_LONG:-0}" = 1 ] || { [ "$secs" -gt 30 ] && secs=30; }
 out=$build/fuzz
-all_targets=(ofp_decode dp_key ofp_parse ctl_firewall sw_config)
+all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config)
 targets=("${@:-${all_targets[@]}}")
 
 # Sources per target (besides tests/fuzz/fuzz_NAME.c and fuzz_support.c).
@@ -50,9 +53,13 @@ declare -A srcs=(
               libos/common/pkt.c libos/common/log.c controller/ctl_pkt.c openflow/ofp_match.c"
     [ofp_parse]="openflow/*.c"
     [ctl_firewall]="controller/ctl_firewall_rules.c controller/ctl_pkt.c openflow/*.c"
+    [ctl_pkt]="controller/ctl_pkt.c datapath/dp_key.c switch/sw_flowconv.c openflow/*.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/kvm/cmdline.c"
 )
+
+# Targets that reuse another target's seeds.
+declare -A corpus_of=([ctl_pkt]=dp_key)
 
 fail_all() { echo "$1"; echo "fuzz: 0 passed, ${#targets[@]} failed"; exit 1; }
 command -v clang >/dev/null || fail_all "clang not found"
@@ -113,7 +120,7 @@ for t in "${targets[@]}"; do
         echo "FAIL $t: link failed"; sed 's/^/    /' "$d/link.log" | head -20
         fail=$((fail + 1)); continue
     fi
-    cp tests/fuzz/corpus/"$t"/* "$d/corpus/" 2>/dev/null
+    cp tests/fuzz/corpus/"${corpus_of[$t]:-$t}"/* "$d/corpus/" 2>/dev/null
     # -max_total_time=0 would mean "forever": 0 s runs the seeds only.
     if [ "$secs" = 0 ]; then time_opt=(-runs=0); else time_opt=(-max_total_time="$secs"); fi
     (

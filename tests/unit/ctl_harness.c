@@ -113,11 +113,19 @@ size_t cth_ip_l4(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint3
 void cth_packet_in(struct ctl *ctl, struct ctl_dp *dp, uint32_t buffer_id, uint16_t in_port,
                    const uint8_t *frame, size_t len)
 {
+    cth_packet_in_cut(ctl, dp, buffer_id, in_port, frame, len, len);
+}
+
+void cth_packet_in_cut(struct ctl *ctl, struct ctl_dp *dp, uint32_t buffer_id,
+                       uint16_t in_port, const uint8_t *frame, size_t len, size_t cut)
+{
     uint8_t buf[2048];
     struct ofp_buf b;
     struct ofp_packet_in_msg pi = { .buffer_id = buffer_id, .total_len = (uint16_t)len,
-                                    .in_port = in_port, .reason = OFPR_NO_MATCH,
-                                    .data = { frame, len } };
+                                    .in_port = in_port, .reason = OFPR_ACTION,
+                                    .data = { frame, cut < len ? cut : len } };
+    if (cut >= len)
+        pi.reason = OFPR_NO_MATCH;
     ofp_buf_init(&b, buf, sizeof buf);
     assert(ofp_encode_packet_in(&b, 0, &pi) > 0);
     ctl_dp_message(ctl, dp, buf, b.len, cth_now);

@@ -59,6 +59,11 @@ extern uint64_t cth_now;
 void cth_packet_in(struct ctl *ctl, struct ctl_dp *dp, uint32_t buffer_id, uint16_t in_port,
                    const uint8_t *frame, size_t len);
 
+/* The same with only frame[0, cut) as data (total_len stays len), as a
+ * switch sends it for output:controller:CUT. */
+void cth_packet_in_cut(struct ctl *ctl, struct ctl_dp *dp, uint32_t buffer_id,
+                       uint16_t in_port, const uint8_t *frame, size_t len, size_t cut);
+
 /* Sends a PORT_STATUS (reason) for port_no with state bits. */
 void cth_port_status(struct ctl *ctl, struct ctl_dp *dp, uint8_t reason, uint16_t port_no,
                      uint32_t state);

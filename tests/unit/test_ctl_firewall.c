@@ -184,6 +184,27 @@ static void test_allowed_packet_in_reaches_learning(void **state)
     ctl_destroy(ctl);
 }
 
+/* The switch cut the packet_in before the TCP ports: with a rule on tp_dst
+ * the firewall cannot decide and drops it without any flow; with rules
+ * only on fields it saw, the packet goes on. */
+static void test_cut_packet_in_is_dropped_when_a_rule_needs_the_cut_fields(void **state)
+{
+    struct ctl_dp *dp;
+    uint8_t f[128];
+    size_t len = cth_ip_l4(f, MAC_B, MAC_A, IP_A, IP_B, 6, 4444, 80);
+    struct ctl *ctl = fw_ctl("deny tcp,tp_dst=22\n", &dp);
+    cth_reset();
+    cth_packet_in_cut(ctl, dp, 5, 1, f, len, 14 + 20); /* Ethernet + IPv4 only */
+    assert_int_equal(cth_sent.n, 0);
+    ctl_destroy(ctl);
+
+    ctl = fw_ctl("deny ip,nw_src=10.9.9.9\n", &dp);
+    cth_reset();
+    cth_packet_in_cut(ctl, dp, 5, 1, f, len, 14 + 20);
+    assert_int_equal(cth_count(OFPT_PACKET_OUT), 1); /* flooded by learning */
+    ctl_destroy(ctl);
+}
+
 static void test_default_deny_makes_learning_flows_exact(void **state)
 {
     struct ctl_dp *dp;
@@ -247,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_join_installs_deny_rules_as_drop_flows),
         cmocka_unit_test(test_denied_packet_in_gets_exact_drop_and_stops),
         cmocka_unit_test(test_allowed_packet_in_reaches_learning),
+        cmocka_unit_test(test_cut_packet_in_is_dropped_when_a_rule_needs_the_cut_fields),
         cmocka_unit_test(test_default_deny_makes_learning_flows_exact),
         cmocka_unit_test(test_static_app_installs_flows_on_join),
         cmocka_unit_test(test_static_app_refuses_bad_file),
