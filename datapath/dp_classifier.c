@@ -338,6 +338,8 @@ int dp_classifier_insert(struct dp_classifier *c, struct dp_flow *f)
         return -ENOMEM;
     }
     f->hash = dp_cls_sub_hash(s, &f->match.key);
+    if (i < 0 && dp_classifier_lookup_exact(c, &f->match.key, f->hash))
+        s->n_dup++; /* another entry (another priority) has this key */
     tries_add(c, s, f);
     sub_insert(s, f);
     c->n_flows++;
@@ -355,6 +357,8 @@ void dp_classifier_remove(struct dp_classifier *c, struct dp_flow *f)
     sub_remove(s, f);
     c->n_flows--;
     if (s == &c->exact) {
+        if (s->n_dup && dp_classifier_lookup_exact(c, &f->match.key, f->hash))
+            s->n_dup--; /* an entry with f's key remains */
         s->stale = false; /* the exact subtable's max is never used */
         return;
     }

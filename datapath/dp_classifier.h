@@ -8,7 +8,10 @@
  *  - Exact-match entries (dp_match_is_exact) live in their own subtable,
  *    probed first; their effective priority (eff_priority = 0x10000 +
  *    priority) is above every wildcarded entry, so a hit there ends the
- *    lookup.
+ *    lookup.  Two exact entries may share a key (different priorities);
+ *    the subtable counts them (n_dup) and while there are none a probe stops
+ *    at the first equal key instead of walking on to an empty slot (with
+ *    1M entries that walk left the prefetched cache line for most keys).
  *  - Wildcarded subtables are kept in an array sorted by decreasing
  *    `max_pri`, the highest eff_priority they hold.  The lookup stops as
  *    soon as the next subtable's max_pri cannot beat the best hit so far.
@@ -70,6 +73,8 @@ struct dp_subtable {
     uint8_t words[DP_KEY_WORDS]; /* indexes of the mask's non-zero words */
     uint8_t n_words;
     bool stale;                /* max_pri may be too high */
+    uint32_t n_dup;            /* exact subtable: entries minus distinct keys
+                                * (0: a lookup stops at the first equal key) */
     uint64_t src_bit, dst_bit; /* 1 << L when the nw_src / nw_dst mask is a
                                 * /L prefix, L in 1..32 (its rules are in the
                                 * classifier's trie); else 0 */
@@ -157,23 +162,58 @@ struct dp_flow *dp_classifier_find_strict(const struct dp_classifier *c,
 bool dp_classifier_overlaps(const struct dp_classifier *c, const struct dp_match *m,
                             uint16_t priority);
 
+#define DP_CLS_NO_SLOT UINT32_MAX
+
+/* Returns the first slot of the exact subtable's probe sequence for `hash`
+ * that holds that hash, or DP_CLS_NO_SLOT when an empty slot comes first
+ * (then no exact entry has a key of this hash).  Reads only slots: the first
+ * step of a burst lookup, which prefetches the flow it finds. */
+static inline uint32_t dp_classifier_exact_slot(const struct dp_classifier *c, uint32_t hash)
+{
+    const struct dp_subtable *s = &c->exact;
+    uint32_t i = hash & s->smask;
+    if (s->n_flows == 0)
+        return DP_CLS_NO_SLOT;
+    if (__builtin_expect(s->slots[i].hash == hash && s->slots[i].flow != NULL, 1))
+        return i; /* the usual case: the key's own slot */
+    for (; s->slots[i].flow; i = (i + 1) & s->smask)
+        if (s->slots[i].hash == hash)
+            return i;
+    return DP_CLS_NO_SLOT;
+}
+
 /* Returns the highest-priority exact-match entry for `key` (whose
- * dp_cls_hash_exact is `hash`), or NULL.  An exact entry's key is all of
- * its match (mask all ones, padding zero in both), so the test is key
- * equality, which reads only the entry's first cache line. */
+ * dp_cls_hash_exact is `hash`), probing from slot `i` of the exact
+ * subtable (dp_classifier_exact_slot, or DP_CLS_NO_SLOT), or NULL.  An exact
+ * entry's key is all of its match (mask all ones, padding zero in both), so
+ * the test is key equality, which reads only the entry's first cache line;
+ * without duplicate keys (n_dup == 0) the first equal key is the answer. */
+static inline struct dp_flow *dp_classifier_lookup_exact_at(const struct dp_classifier *c,
+                                                            const struct dp_key *key,
+                                                            uint32_t hash, uint32_t i)
+{
+    const struct dp_subtable *s = &c->exact;
+    struct dp_flow *best = NULL, *f;
+    if (i == DP_CLS_NO_SLOT)
+        return NULL;
+    for (; (f = s->slots[i].flow) != NULL; i = (i + 1) & s->smask) {
+        if (s->slots[i].hash != hash || !dp_key_equal(&f->match.key, key))
+            continue;
+        if (!s->n_dup)
+            return f;
+        if (!best || f->eff_priority > best->eff_priority)
+            best = f;
+    }
+    return best;
+}
+
+/* Returns the highest-priority exact-match entry for `key` (whose
+ * dp_cls_hash_exact is `hash`), or NULL. */
 static inline struct dp_flow *dp_classifier_lookup_exact(const struct dp_classifier *c,
                                                          const struct dp_key *key,
                                                          uint32_t hash)
 {
-    const struct dp_subtable *s = &c->exact;
-    struct dp_flow *best = NULL, *f;
-    if (s->n_flows == 0)
-        return NULL;
-    for (uint32_t i = hash & s->smask; (f = s->slots[i].flow) != NULL; i = (i + 1) & s->smask)
-        if (s->slots[i].hash == hash && dp_key_equal(&f->match.key, key) &&
-            (!best || f->eff_priority > best->eff_priority))
-            best = f;
-    return best;
+    return dp_classifier_lookup_exact_at(c, key, hash, dp_classifier_exact_slot(c, hash));
 }
 
 /* Prefetches the slot `hash` starts probing at in the exact subtable (for

@@ -563,6 +563,90 @@ static void test_many_exact_flows_grow_and_shrink(void **state)
     (void)state;
 }
 
+/* Exact entries that share a key (different priorities): the highest one
+ * wins through every lookup path, n_dup counts the extra entries, and
+ * removals in any order bring back the next one and finally n_dup 0. */
+static void test_exact_duplicate_keys_highest_priority_wins(void **state)
+{
+    enum { KEYS = 500, PRIOS = 3 };
+    static const uint16_t prio[PRIOS] = {5, 9, 7};
+    static struct dp_flow flows[KEYS][PRIOS];
+    struct dp_classifier c;
+    rng_state = 0x6475706b65797321ull;
+    assert_int_equal(dp_classifier_init(&c), 0);
+    for (int p = 0; p < PRIOS; p++) {
+        for (int i = 0; i < KEYS; i++) {
+            struct dp_flow *f = &flows[i][p];
+            memset(f, 0, sizeof *f);
+            f->match.mask = dp_cls_exact_mask;
+            f->match.key.dl_type = 0x0800;
+            f->match.key.nw_src = (uint32_t)i;
+            f->priority = prio[p];
+            assert_int_equal(dp_classifier_insert(&c, f), 0);
+        }
+        assert_int_equal(c.exact.n_dup, (uint32_t)(KEYS * p));
+    }
+    for (int i = 0; i < KEYS; i++) {
+        const struct dp_key *k = &flows[i][0].match.key;
+        uint32_t h = dp_cls_hash_exact(k);
+        assert_ptr_equal(dp_classifier_lookup(&c, k), &flows[i][1]);
+        assert_ptr_equal(dp_classifier_lookup_exact_at(&c, k, h, dp_classifier_exact_slot(&c, h)),
+                         &flows[i][1]);
+    }
+    for (int i = 0; i < KEYS; i++) { /* remove in a key-dependent order */
+        int order[PRIOS] = {0, 1, 2};
+        for (int j = PRIOS - 1; j > 0; j--) {
+            int r = (int)rnd((uint32_t)j + 1), tmp = order[j];
+            order[j] = order[r];
+            order[r] = tmp;
+        }
+        for (int j = 0; j < PRIOS; j++) {
+            dp_classifier_remove(&c, &flows[i][order[j]]);
+            const struct dp_flow *want = NULL;
+            for (int q = j + 1; q < PRIOS; q++)
+                if (!want || flows[i][order[q]].priority > want->priority)
+                    want = &flows[i][order[q]];
+            assert_ptr_equal(dp_classifier_lookup(&c, &flows[i][0].match.key), want);
+        }
+    }
+    assert_int_equal(c.exact.n_flows, 0);
+    assert_int_equal(c.exact.n_dup, 0);
+    dp_classifier_fini(&c);
+    (void)state;
+}
+
+/* dp_classifier_exact_slot: DP_CLS_NO_SLOT for an empty table and for a
+ * hash no entry has; else a slot holding that hash. */
+static void test_exact_slot_finds_hash_or_none(void **state)
+{
+    static struct dp_flow flows[64];
+    struct dp_classifier c;
+    assert_int_equal(dp_classifier_init(&c), 0);
+    struct dp_key k;
+    memset(&k, 0, sizeof k);
+    assert_int_equal(dp_classifier_exact_slot(&c, dp_cls_hash_exact(&k)), DP_CLS_NO_SLOT);
+    for (int i = 0; i < 64; i++) {
+        memset(&flows[i], 0, sizeof flows[i]);
+        flows[i].match.mask = dp_cls_exact_mask;
+        flows[i].match.key.tp_dst = (uint16_t)i;
+        assert_int_equal(dp_classifier_insert(&c, &flows[i]), 0);
+    }
+    for (int i = 0; i < 64; i++) {
+        uint32_t h = dp_cls_hash_exact(&flows[i].match.key);
+        uint32_t s = dp_classifier_exact_slot(&c, h);
+        assert_int_not_equal(s, DP_CLS_NO_SLOT);
+        assert_int_equal(c.exact.slots[s].hash, h);
+        assert_ptr_equal(dp_classifier_lookup_exact_at(&c, &flows[i].match.key, h, s), &flows[i]);
+    }
+    k.tp_dst = 1000; /* not in the table */
+    uint32_t h = dp_cls_hash_exact(&k);
+    assert_null(dp_classifier_lookup_exact_at(&c, &k, h, dp_classifier_exact_slot(&c, h)));
+    for (int i = 0; i < 64; i++)
+        dp_classifier_remove(&c, &flows[i]);
+    dp_classifier_fini(&c);
+    (void)state;
+}
+
 static void test_burst_lookup_agrees_with_single(void **state)
 {
     rng_state = 0xabcdef0123456789ull;
@@ -743,6 +827,8 @@ int main(void)
         cmocka_unit_test(test_more_than_64_masks_agree_with_reference),
         cmocka_unit_test(test_degraded_tries_agree_with_brute_force),
         cmocka_unit_test(test_many_exact_flows_grow_and_shrink),
+        cmocka_unit_test(test_exact_duplicate_keys_highest_priority_wins),
+        cmocka_unit_test(test_exact_slot_finds_hash_or_none),
         cmocka_unit_test(test_burst_lookup_agrees_with_single),
         cmocka_unit_test(test_cache_invalidated_by_add_of_better_rule),
         cmocka_unit_test(test_cache_invalidated_by_delete),
