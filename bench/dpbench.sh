@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # bench/dpbench.sh — the datapath benchmark with its ceiling, in one run.
 #
 # usage: bench/dpbench.sh [--perf] [--callgrind] [--runs N] [--only a,b] [BUILD_DIR]

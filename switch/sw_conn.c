@@ -141,9 +141,14 @@ int sw_conn_send(struct sw_conn *c, const void *msg, size_t len)
     if (!msg || len < OFP_HDR_LEN || len > 65535 || os_get_be16((const uint8_t *)msg + 2) != len)
         return -EINVAL;
     int rc = conn_enqueue(c, msg, len, NULL, 0);
-    if (rc == 0)
+    if (rc == 0 && c->tx_len >= SW_CONN_TX_BATCH)
         conn_flush(c);
     return rc == -ENOMEM ? -ENOBUFS : rc;
+}
+
+void sw_conn_flush(struct sw_conn *c)
+{
+    conn_flush(c);
 }
 
 /* ---- input: the handshake and echo ----------------------------------- */

@@ -24,8 +24,9 @@
  *  - Output.  sw_conn_send() copies a whole message into a TX queue bounded
  *    in bytes (1 MiB by default).  A message that does not fit is dropped
  *    whole and counted; a queued message is never cut.  Output is written
- *    opportunistically and on every sw_conn_run(); a peer that stops reading
- *    never blocks the caller.
+ *    in batches: on every sw_conn_run(), on sw_conn_flush(), and whenever
+ *    SW_CONN_TX_BATCH bytes are waiting; a peer that stops reading never
+ *    blocks the caller.
  *
  * The transport is abstract (struct sw_transport_ops) so the same code runs
  * over os/stream.h TCP streams (sw_stream_transport) and over issue 4's
@@ -129,11 +130,19 @@ struct sw_conn *sw_conn_create_stream(struct os_stream *s, const struct sw_conn_
  * sw_conn_close_reason); the caller then destroys it. */
 int sw_conn_run(struct sw_conn *c, uint64_t now_ns);
 
-/* Queues one whole message (its header length must equal `len`, 8..65535)
- * and tries to write it at once.  Never blocks.  Returns 0, -EINVAL for a
- * malformed message, -ENOBUFS when the queue is full (dropped and counted),
- * or -ENOTCONN when the connection is closed. */
+/* Queues one whole message (its header length must equal `len`, 8..65535).
+ * It is written by the next sw_conn_run() or sw_conn_flush(), or at once
+ * when SW_CONN_TX_BATCH bytes or more are queued: a burst of messages (a
+ * packet_in storm, a flow dump) then costs one write per batch, not one per
+ * message.  Never blocks.  Returns 0, -EINVAL for a malformed message,
+ * -ENOBUFS when the queue is full (dropped and counted), or -ENOTCONN when
+ * the connection is closed. */
+#define SW_CONN_TX_BATCH (64u * 1024)
 int sw_conn_send(struct sw_conn *c, const void *msg, size_t len);
+
+/* Writes as much queued output as the transport takes now.  Never blocks.
+ * Returns nothing (a transport error closes the connection). */
+void sw_conn_flush(struct sw_conn *c);
 
 /* Closes the transport now (queued output is tried once, then lost).  The
  * connection stays allocated; sw_conn_run returns -ECONNRESET.  Returns

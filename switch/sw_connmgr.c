@@ -201,10 +201,18 @@ static void mgr_conn_reap(struct sw_connmgr *m, struct mgr_conn *mc, uint64_t no
     os_free(mc);
 }
 
+void sw_connmgr_flush(struct sw_connmgr *m)
+{
+    for (struct mgr_conn *mc = m->conns; mc; mc = mc->next)
+        sw_conn_flush(mc->c);
+}
+
 static void mgr_run_conns(struct sw_connmgr *m, uint64_t now_ns)
 {
     for (struct mgr_conn *mc = m->conns; mc; mc = mc->next)
         sw_conn_run(mc->c, now_ns);
+    /* what a later connection's callbacks sent to an earlier one */
+    sw_connmgr_flush(m);
     /* Reap after everyone ran: callbacks may have closed any connection. */
     struct mgr_conn **pp = &m->conns;
     while (*pp) {

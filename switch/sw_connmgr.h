@@ -129,6 +129,11 @@ uint16_t sw_connmgr_listener_port(const struct sw_connmgr *m, int idx);
  * nothing. */
 void sw_connmgr_run(struct sw_connmgr *m, uint64_t now_ns);
 
+/* Writes every connection's queued output (sw_conn_flush): call it after
+ * sending outside sw_connmgr_run, e.g. the packet_ins of a datapath poll.
+ * Returns nothing. */
+void sw_connmgr_flush(struct sw_connmgr *m);
+
 /* Fills up to `max` handles to watch.  Returns how many there are in all
  * (may exceed max: then call again with a larger array). */
 size_t sw_connmgr_wait_fds(const struct sw_connmgr *m, struct sw_connmgr_pollfd *fds,
@@ -151,7 +156,9 @@ uint64_t sw_connmgr_next_deadline(const struct sw_connmgr *m);
 
 /* Sends one whole message to every connection past HELLO (controllers and
  * passive clients alike, as Open vSwitch does for asynchronous messages).
- * Returns the number of connections that queued it; refusals are counted. */
+ * Returns the number of connections that queued it; refusals are counted.
+ * Like sw_conn_send it only queues: sw_connmgr_run or sw_connmgr_flush
+ * writes. */
 int sw_connmgr_broadcast(struct sw_connmgr *m, const void *msg, size_t len);
 
 /* Returns true when at least one active target's connection (or one added

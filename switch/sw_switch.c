@@ -263,6 +263,7 @@ static void housekeeping(struct sw_switch *sw, uint64_t now_ns)
             sw_connmgr_run(sw->mgr, now_ns);
         track_controller(sw);
         sw_agent_run(sw->agent, now_ns);
+        sw_connmgr_flush(sw->mgr); /* this poll's packet_ins, one write */
         if (!sw->embed)
             return;
         sw_embed_run(sw->embed, now_ns);

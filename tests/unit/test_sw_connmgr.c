@@ -199,6 +199,7 @@ static void test_active_target_connects_and_reaches_hello(void **state)
     assert_int_equal(F.last_type, OFPT_FEATURES_REQUEST);
     uint8_t reply[8] = {1, OFPT_BARRIER_REPLY, 0, 8, 0, 0, 0, 5};
     assert_int_equal(sw_conn_send(F.last, reply, sizeof reply), 0);
+    sw_connmgr_flush(F.m); /* sent outside sw_connmgr_run: flush it */
     assert_int_equal(scp_recv_msg(s, m, sizeof m, 2000), 8);
     assert_int_equal(m[1], OFPT_BARRIER_REPLY);
     os_stream_close(s);
@@ -220,6 +221,7 @@ static void test_two_targets_each_get_a_session(void **state)
     assert_int_equal(run_until(T0, &F.n_connect, 2), 2);
     uint8_t fr[8] = {1, OFPT_FLOW_REMOVED, 0, 8, 0, 0, 0, 3};
     assert_int_equal(sw_connmgr_broadcast(F.m, fr, sizeof fr), 2);
+    sw_connmgr_flush(F.m);
     for (int i = 0; i < 2; i++) {
         uint8_t m[64];
         assert_int_equal(scp_recv_msg(s[i], m, sizeof m, 2000), 8);
@@ -329,6 +331,7 @@ static void test_passive_accepts_three_clients_at_once(void **state)
     assert_false(sw_connmgr_conn_is_active_target(F.last));
     uint8_t ps[16] = {1, OFPT_PORT_STATUS, 0, 16, 0, 0, 0, 9};
     assert_int_equal(sw_connmgr_broadcast(F.m, ps, sizeof ps), 3);
+    sw_connmgr_flush(F.m);
     for (int i = 0; i < 3; i++) {
         uint8_t m[64];
         assert_int_equal(scp_recv_msg(cl[i], m, sizeof m, 2000), 8);

@@ -114,6 +114,7 @@ static void test_embedded_controller_joins_and_answers_packet_in(void **state)
     ofp_buf_init(&b, buf, sizeof buf);
     ofp_encode_packet_in(&b, 0, &pi);
     assert_int_equal(sw_conn_send(fsw.conn, buf, b.len), 0);
+    sw_conn_flush(fsw.conn); /* as sw_switch does after its agent ran */
     assert_true(sw_embed_pending(e, true));
     turn(m, e, 2);
     assert_int_equal(fsw.packet_outs, 1);
