@@ -168,3 +168,13 @@ const struct ofp_proto_name *ofp_proto_of_match(const struct of_match *m)
     }
     return plain;
 }
+
+bool ofp_match_equal(const struct of_match *a, const struct of_match *b)
+{
+    return a->wildcards == b->wildcards && a->in_port == b->in_port &&
+           !memcmp(a->dl_src, b->dl_src, 6) && !memcmp(a->dl_dst, b->dl_dst, 6) &&
+           a->dl_vlan == b->dl_vlan && a->dl_vlan_pcp == b->dl_vlan_pcp &&
+           a->dl_type == b->dl_type && a->nw_tos == b->nw_tos &&
+           a->nw_proto == b->nw_proto && a->nw_src == b->nw_src && a->nw_dst == b->nw_dst &&
+           a->tp_src == b->tp_src && a->tp_dst == b->tp_dst;
+}

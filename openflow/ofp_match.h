@@ -71,6 +71,10 @@ uint32_t ofp_match_unmet_prereqs(const struct of_match *m);
  * it had to add (0 = every prerequisite was met). */
 uint32_t ofp_match_normalize(struct of_match *m);
 
+/* Returns true when a and b are equal field by field, wildcards included
+ * (compare normalised matches to ask "same flow match"). */
+bool ofp_match_equal(const struct of_match *a, const struct of_match *b);
+
 /* Protocol shorthands as ovs-ofctl spells them ("ip", "tcp", "arp", ...). */
 struct ofp_proto_name {
     const char *name;

@@ -44,16 +44,6 @@ static void ref_match(const struct dp_key *key, struct of_match *out)
     ofp_match_normalize(out);
 }
 
-static bool match_equal(const struct of_match *a, const struct of_match *b)
-{
-    return a->wildcards == b->wildcards && a->in_port == b->in_port &&
-           !memcmp(a->dl_src, b->dl_src, 6) && !memcmp(a->dl_dst, b->dl_dst, 6) &&
-           a->dl_vlan == b->dl_vlan && a->dl_vlan_pcp == b->dl_vlan_pcp &&
-           a->dl_type == b->dl_type && a->nw_tos == b->nw_tos &&
-           a->nw_proto == b->nw_proto && a->nw_src == b->nw_src && a->nw_dst == b->nw_dst &&
-           a->tp_src == b->tp_src && a->tp_dst == b->tp_dst;
-}
-
 /* Returns true when the flow `m` matches the datapath key. */
 static bool flow_hits(const struct of_match *m, const struct dp_key *key)
 {
@@ -88,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dp_key_extract(frame, (uint32_t)len, 3, &key, NULL);
     ref_match(&key, &want);
     bool valid = ctl_pkt_parse(frame, len, 3, &whole);
-    if (!match_equal(&whole.key, &want))
+    if (!ofp_match_equal(&whole.key, &want))
         mismatch("whole frame", len, len, &whole.key, &want);
     FUZZ_CHECK(valid == (len >= 14) && whole.valid == valid && whole.unseen == 0);
     if (!flow_hits(&whole.key, &key))
@@ -100,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mismatch("cut packet_in's flow misses its packet", cut, len, &part.key, &want);
     whole.key.wildcards |= part.unseen;
     ofp_match_normalize(&whole.key);
-    if (!match_equal(&part.key, &whole.key))
+    if (!ofp_match_equal(&part.key, &whole.key))
         mismatch("cut packet_in lost a field it could see", cut, len, &part.key, &whole.key);
     return 0;
 }

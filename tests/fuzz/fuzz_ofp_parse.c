@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "openflow/ofp_match.h"
 #include "openflow/ofp_parse.h"
 #include "openflow/ofp_print.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -40,21 +41,10 @@ static const enum ofp_parse_cmd cmds[] = {
 static struct of_flow_mod fm1, fm2;
 static char line1[16384], line2[16384], again[16384], text[4200];
 
-/* Returns true when the two matches are equal field by field. */
-static bool match_eq(const struct of_match *a, const struct of_match *b)
-{
-    return a->wildcards == b->wildcards && a->in_port == b->in_port &&
-           !memcmp(a->dl_src, b->dl_src, 6) && !memcmp(a->dl_dst, b->dl_dst, 6) &&
-           a->dl_vlan == b->dl_vlan && a->dl_vlan_pcp == b->dl_vlan_pcp &&
-           a->dl_type == b->dl_type && a->nw_tos == b->nw_tos &&
-           a->nw_proto == b->nw_proto && a->nw_src == b->nw_src && a->nw_dst == b->nw_dst &&
-           a->tp_src == b->tp_src && a->tp_dst == b->tp_dst;
-}
-
 /* Returns true when the two flow_mods are equal field by field. */
 static bool flow_mod_eq(const struct of_flow_mod *a, const struct of_flow_mod *b)
 {
-    if (!match_eq(&a->match, &b->match) || a->cookie != b->cookie ||
+    if (!ofp_match_equal(&a->match, &b->match) || a->cookie != b->cookie ||
         a->command != b->command || a->idle_timeout != b->idle_timeout ||
         a->hard_timeout != b->hard_timeout || a->priority != b->priority ||
         a->buffer_id != b->buffer_id || a->out_port != b->out_port ||

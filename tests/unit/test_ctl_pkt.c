@@ -50,16 +50,6 @@ static void ref_match(const uint8_t *f, size_t len, uint16_t in_port, struct of_
     ofp_match_normalize(out);
 }
 
-static bool match_equal(const struct of_match *a, const struct of_match *b)
-{
-    return a->wildcards == b->wildcards && a->in_port == b->in_port &&
-           !memcmp(a->dl_src, b->dl_src, 6) && !memcmp(a->dl_dst, b->dl_dst, 6) &&
-           a->dl_vlan == b->dl_vlan && a->dl_vlan_pcp == b->dl_vlan_pcp &&
-           a->dl_type == b->dl_type && a->nw_tos == b->nw_tos &&
-           a->nw_proto == b->nw_proto && a->nw_src == b->nw_src && a->nw_dst == b->nw_dst &&
-           a->tp_src == b->tp_src && a->tp_dst == b->tp_dst;
-}
-
 /* Prints what differs and fails the test. */
 static void report(const char *what, const uint8_t *f, size_t len, size_t total,
                    const struct of_match *got, const struct of_match *want)
@@ -94,7 +84,7 @@ static void check_whole(const uint8_t *f, size_t len)
     struct dp_key key;
     bool valid = ctl_pkt_parse(copy, len, 7, &p);
     ref_match(copy, len, 7, &want, &key);
-    if (!match_equal(&p.key, &want))
+    if (!ofp_match_equal(&p.key, &want))
         report("whole frame", f, len, len, &p.key, &want);
     assert_int_equal(valid, len >= 14);
     assert_int_equal(p.valid, valid);
@@ -121,7 +111,7 @@ static void check_cut(const uint8_t *f, size_t cut, size_t len)
     ctl_pkt_parse(f, len, 7, &whole);
     whole.key.wildcards |= p.unseen;
     ofp_match_normalize(&whole.key);
-    if (!match_equal(&p.key, &whole.key))
+    if (!ofp_match_equal(&p.key, &whole.key))
         report("cut packet_in lost a field it could see", f, cut, len, &p.key, &whole.key);
     free(copy);
 }

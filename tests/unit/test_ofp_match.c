@@ -115,6 +115,27 @@ static void test_protocol_shorthands(void **state)
     assert_null(ofp_proto_of_match(&m));
 }
 
+static void test_equal_compares_every_field(void **state)
+{
+    (void)state;
+    struct of_match a, b;
+    ofp_match_init_catchall(&a);
+    a.wildcards &= ~(uint32_t)(OFPFW_DL_TYPE | OFPFW_NW_PROTO | OFPFW_TP_DST);
+    a.dl_type = 0x0800;
+    a.nw_proto = 6;
+    a.tp_dst = 22;
+    b = a;
+    assert_true(ofp_match_equal(&a, &b));
+    b.tp_dst = 23;
+    assert_false(ofp_match_equal(&a, &b));
+    b = a;
+    b.dl_src[5] = 1;
+    assert_false(ofp_match_equal(&a, &b));
+    b = a;
+    b.wildcards |= OFPFW_TP_DST;
+    assert_false(ofp_match_equal(&a, &b));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_unmet_prerequisites_are_reported),
         cmocka_unit_test(test_normalize_drops_fields_like_ovs),
         cmocka_unit_test(test_protocol_shorthands),
+        cmocka_unit_test(test_equal_compares_every_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
