@@ -12,3 +12,15 @@ demo_ping_pairs() {
             grep -E 'packets transmitted|^rtt' | sed 's/^/   /'
     done
 }
+
+# demo_follow_counters LOG PID: prints the per-port counter lines the
+# switch writes to LOG (a blank line before each round) until PID exits.
+# Runs in the background; sets TAIL_PID.
+demo_follow_counters() {
+    tail -n 0 -f --pid="$2" "$1" |
+        while IFS= read -r line; do
+            [[ $line =~ ^port\ +1\  ]] && echo
+            [[ $line == port* ]] && echo "$line"
+        done &
+    TAIL_PID=$!
+}

@@ -114,12 +114,7 @@ if [ -n "${SLUICE_RUN_SECONDS:-}" ]; then
 else
     echo "== per-port counters every second (Ctrl-C to stop and tear down):"
 fi
-tail -n 0 -f --pid="$SLUICE_PID" "$TMPD/sluice.out" |
-    while IFS= read -r line; do     # a blank line before each round
-        [[ $line =~ ^port\ +1\  ]] && echo
-        [[ $line == port* ]] && echo "$line"
-    done &
-TAIL_PID=$!
+demo_follow_counters "$TMPD/sluice.out" "$SLUICE_PID"
 if [ -n "${SLUICE_RUN_SECONDS:-}" ]; then
     sleep "$SLUICE_RUN_SECONDS"
 else

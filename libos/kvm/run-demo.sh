@@ -87,12 +87,7 @@ echo "== the hosts ping each other through the unikernel"
 demo_ping_pairs "$PFX"
 
 echo "== guest per-port counters every second (${SLUICE_RUN_SECONDS:+for $SLUICE_RUN_SECONDS s; }Ctrl-C to stop and tear down):"
-tail -n 0 -f --pid="$QPID" "$TMPD/guest.log" |
-    while IFS= read -r line; do
-        [[ $line =~ ^port\ +1\  ]] && echo
-        [[ $line == port* ]] && echo "$line"
-    done &
-TAIL_PID=$!
+demo_follow_counters "$TMPD/guest.log" "$QPID"
 if [ -n "${SLUICE_RUN_SECONDS:-}" ]; then
     sleep "$SLUICE_RUN_SECONDS"
 else
