@@ -1,8 +1,9 @@
 /*
  * ctl_learning.c — the `learning` app: a MAC-learning switch.
  *
- * Per datapath a table of (MAC -> port), CTL_LEARN_MACS entries, the least
- * recently seen entry replaced when full; an entry not refreshed for
+ * Per datapath a MAC table (ctl_mactable.h: MAC -> port, hashed,
+ * CTL_MAC_ENTRIES entries, the least recently seen entry replaced when
+ * full); an entry not refreshed for
  * CTL_LEARN_AGING_S seconds (300, Open vSwitch's default MAC aging time) is
  * forgotten, so a host that went quiet is flooded to again.  For each
  * packet_in:
@@ -28,58 +29,18 @@
 #include <string.h>
 
 #include "ctl_app.h"
+#include "ctl_mactable.h"
 #include "openflow/ofp_match.h"
 #include "os/log.h"
 #include "os/mem.h"
 
-#define CTL_LEARN_MACS 1024
 #define CTL_LEARN_AGING_NS (CTL_LEARN_AGING_S * 1000000000ull)
 #define CTL_LEARN_PRIORITY 0x1000
 #define CTL_LEARN_COOKIE 0x1ea70000ull  /* marks the flows this app installs */
 
-struct learn_entry {
-    uint8_t mac[6];
-    uint16_t port;                 /* 0 = free */
-    uint64_t seen_ns;
-};
-
-struct learn_dp {
-    struct learn_entry e[CTL_LEARN_MACS];
-};
-
 struct learn_cfg {
     uint16_t idle_timeout;         /* of the flows installed, seconds */
 };
-
-/* Returns the live entry for mac, or NULL.  An entry older than
- * CTL_LEARN_AGING_NS is freed on the way (aged out). */
-static struct learn_entry *learn_find(struct learn_dp *t, const uint8_t mac[6], uint64_t now)
-{
-    for (size_t i = 0; i < CTL_LEARN_MACS; i++) {
-        struct learn_entry *e = &t->e[i];
-        if (!e->port || memcmp(e->mac, mac, 6) != 0)
-            continue;
-        if (now - e->seen_ns > CTL_LEARN_AGING_NS) {
-            e->port = 0;
-            return NULL;
-        }
-        return e;
-    }
-    return NULL;
-}
-
-/* Returns a free entry, or the least recently seen one. */
-static struct learn_entry *learn_slot(struct learn_dp *t)
-{
-    struct learn_entry *old = &t->e[0];
-    for (size_t i = 0; i < CTL_LEARN_MACS; i++) {
-        if (!t->e[i].port)
-            return &t->e[i];
-        if (t->e[i].seen_ns < old->seen_ns)
-            old = &t->e[i];
-    }
-    return old;
-}
 
 /* Deletes the flows that forward to `mac` on `port`. */
 static void delete_flows_to(struct ctl_dp *dp, const uint8_t mac[6], uint16_t port)
@@ -96,12 +57,12 @@ static void delete_flows_to(struct ctl_dp *dp, const uint8_t mac[6], uint16_t po
 }
 
 /* Records the source of a packet.  Returns nothing. */
-static void learn_source(struct ctl_dp *dp, struct learn_dp *t, const struct of_match *k,
+static void learn_source(struct ctl_dp *dp, struct ctl_mactable *t, const struct of_match *k,
                          uint64_t now)
 {
     if (ctl_eth_is_group(k->dl_src) || k->in_port >= OFPP_MAX)
         return;
-    struct learn_entry *e = learn_find(t, k->dl_src, now);
+    struct ctl_mac_entry *e = ctl_mac_find(t, k->dl_src, now);
     if (e && e->port != k->in_port) {
         OS_INFO("learning", "%016llx: %02x:%02x:%02x:%02x:%02x:%02x moved %u -> %u",
                 (unsigned long long)dp->dpid, k->dl_src[0], k->dl_src[1], k->dl_src[2],
@@ -109,8 +70,8 @@ static void learn_source(struct ctl_dp *dp, struct learn_dp *t, const struct of_
         delete_flows_to(dp, k->dl_src, e->port);
     }
     if (!e) {
-        e = learn_slot(t);
-        memcpy(e->mac, k->dl_src, 6);
+        ctl_mac_add(t, k->dl_src, k->in_port, now);
+        return;
     }
     e->port = k->in_port;
     e->seen_ns = now;
@@ -167,15 +128,15 @@ static void install_flow(struct ctl_dp *dp, const struct ctl_pi_ctx *ctx, uint16
 static enum ctl_verdict learning_packet_in(struct ctl_app *app, struct ctl_dp *dp,
                                            struct ctl_pi_ctx *ctx)
 {
-    struct learn_dp *t = dp->app_state[app->index];
+    struct ctl_mactable *t = dp->app_state[app->index];
     const struct learn_cfg *cfg = app->priv;
     const struct of_match *k = &ctx->pkt->key;
     if (!t || !ctx->pkt->valid)
         return CTL_CONTINUE;
     uint64_t now = ctl_now(app->ctl);
     learn_source(dp, t, k, now);
-    struct learn_entry *dst =
-        ctl_eth_is_group(k->dl_dst) ? NULL : learn_find(t, k->dl_dst, now);
+    struct ctl_mac_entry *dst =
+        ctl_eth_is_group(k->dl_dst) ? NULL : ctl_mac_find(t, k->dl_dst, now);
     if (!dst)
         packet_out(dp, ctx->pi, OFPP_FLOOD);
     else if (dst->port != k->in_port)
@@ -186,8 +147,11 @@ static enum ctl_verdict learning_packet_in(struct ctl_app *app, struct ctl_dp *d
 
 static void learning_join(struct ctl_app *app, struct ctl_dp *dp)
 {
-    dp->app_state[app->index] = os_calloc(1, sizeof(struct learn_dp));
-    if (!dp->app_state[app->index])
+    struct ctl_mactable *t = os_malloc(sizeof *t);
+    if (t)
+        ctl_mac_init(t, CTL_LEARN_AGING_NS);
+    dp->app_state[app->index] = t;
+    if (!t)
         OS_ERR("learning", "%016llx: out of memory: not learning",
                (unsigned long long)dp->dpid);
 }
@@ -201,18 +165,18 @@ static void learning_leave(struct ctl_app *app, struct ctl_dp *dp)
 static void learning_port_status(struct ctl_app *app, struct ctl_dp *dp, uint8_t reason,
                                  const struct ofp_port_desc *port)
 {
-    struct learn_dp *t = dp->app_state[app->index];
+    struct ctl_mactable *t = dp->app_state[app->index];
     bool gone = reason == OFPPR_DELETE || (port->state & OFPPS_LINK_DOWN) ||
                 (port->config & OFPPC_PORT_DOWN);
     if (!t || !gone)
         return;
-    for (size_t i = 0; i < CTL_LEARN_MACS; i++) {
+    for (size_t i = 0; i < CTL_MAC_ENTRIES; i++) {
         if (t->e[i].port != port->port_no)
             continue;
         /* the host was unplugged: its flows must not keep sending to the
          * dead port once it reappears elsewhere (it is flooded to until) */
         delete_flows_to(dp, t->e[i].mac, port->port_no);
-        t->e[i].port = 0;
+        ctl_mac_remove(t, &t->e[i]);
     }
 }
 
