@@ -5,7 +5,7 @@
 
 STATIC_TESTS="ping_static iperf_static ping_normal"
 OSKEN_TESTS="osken_connect osken_ping osken_iperf osken_flows"
-FAILMODE_TESTS="secure_drops_misses standalone_learns"
+FAILMODE_TESTS="secure_drops_misses standalone_learns emergency_flows_take_over"
 
 # ping_ok: a warm-up ping (ARP), then 3 pings that must all be answered.
 ping_ok() {
@@ -118,6 +118,32 @@ test_standalone_learns() {
         { echo "sluice did not restart with --fail-mode standalone"; return 1; }
     local rc=0
     ping_ok || rc=1
+    sluice_start || { echo "sluice did not restart in secure mode"; return 1; }
+    return $rc
+}
+
+# The controller (emergency.py) installs emergency flows 1<->2 and a normal
+# drop-everything flow, then goes away: while it is connected pings fail,
+# once it is gone the switch forwards with its emergency flows.
+test_emergency_flows_take_over() {
+    [ "$PEER" = sluice ] || { echo "Open vSwitch refuses emergency flows"; return 77; }
+    local fifo=$TMPD/emerg.in out=$TMPD/emerg.out py rc=0
+    rm -f "$fifo"; mkfifo "$fifo"
+    (cd "$HERE" && exec $PY emergency.py 127.0.0.1 "$CPORT" <"$fifo" >"$out" 2>&1) &
+    py=$!
+    track_pid $py
+    exec 9>"$fifo"
+    sluice_start "$CPORT" || { exec 9>&-; echo "sluice did not restart with --controller"; return 1; }
+    wait_grep "$out" installed 10 || { exec 9>&-; cat "$out"; echo "controller did not install"; return 1; }
+    if ip netns exec "$NS1" ping -c 2 -i 0.2 -W 1 $H2 >/dev/null 2>&1; then
+        echo "ping passed while the controller's drop flow was in force"; rc=1
+    fi
+    echo go >&9
+    exec 9>&-
+    wait_grep "$out" gone 5 || { cat "$out"; echo "controller did not go away"; rc=1; }
+    [ $rc = 0 ] && { ping_ok || { echo "no forwarding by emergency flows after the controller left"; rc=1; }; }
+    grep -q "controller lost" "$TMPD/sluice.log" || { echo "the switch did not log the loss"; rc=1; }
+    wait $py 2>/dev/null
     sluice_start || { echo "sluice did not restart in secure mode"; return 1; }
     return $rc
 }
