@@ -162,7 +162,8 @@ uint32_t dp_port_config(const struct dp *dp, uint16_t port_no);
  * an unknown port or queue id >= DP_QUEUES). */
 uint64_t dp_port_queue_tx(const struct dp *dp, uint16_t port_no, uint32_t queue_id);
 
-/* One RX burst from every port, processed and transmitted.  Returns the
+/* One RX burst from every port (up to DP_POLL_BURSTS of them, 4, from a
+ * port whose bursts come full), processed and transmitted.  Returns the
  * number of packets received. */
 unsigned dp_poll(struct dp *dp, uint64_t now_ns);
 
