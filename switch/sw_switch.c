@@ -325,6 +325,19 @@ uint64_t sw_switch_next_timeout(const struct sw_switch *sw)
     return a < m ? a : m;
 }
 
+int sw_switch_arm_wakeup(struct sw_switch *sw)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < sw->n_ports; i++) {
+        int r = netdev_arm_rx_wakeup(sw->ports[i]);
+        if (r == -EAGAIN)
+            return -EAGAIN;
+        if (r < 0)
+            rc = r;
+    }
+    return rc;
+}
+
 int sw_switch_attach_poll(struct sw_switch *sw, struct os_poll *poll)
 {
     return sw_connmgr_attach_poll(sw->mgr, poll);

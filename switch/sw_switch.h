@@ -92,6 +92,13 @@ unsigned sw_switch_step(struct sw_switch *sw, uint64_t now_ns);
 /* Returns the time (ns) of the next flow timeout, or UINT64_MAX. */
 uint64_t sw_switch_next_timeout(const struct sw_switch *sw);
 
+/* Before the caller halts the CPU (unikernels): arms every port's receive
+ * wake-up (netdev_arm_rx_wakeup).  Returns 0 when every port is armed (sleep
+ * until sw_switch_next_timeout or another deadline), -EAGAIN when a port
+ * already has frames waiting (step again instead of sleeping), or
+ * -EOPNOTSUPP when some port cannot wake the CPU (sleep only briefly). */
+int sw_switch_arm_wakeup(struct sw_switch *sw);
+
 /* Registers the OpenFlow connections' handles with an event loop, so that
  * os_poll_run wakes for controller traffic.  Returns 0 or a negative errno. */
 struct os_poll;

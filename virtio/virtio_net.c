@@ -73,7 +73,7 @@ unsigned virtio_net_discover(void)
     discovered = true;
     if (kvm_has_pci())
         n_devs = virtio_pci_find(1, devs, VNET_MAX);
-    const struct kvm_mmio_hint *h;
+    const struct pvh_mmio_hint *h;
     unsigned nh = kvm_mmio_hints(&h);
     for (unsigned i = 0; i < nh && n_devs < VNET_MAX; i++)
         if (virtio_mmio_probe((uintptr_t)h[i].base, 1, &devs[n_devs]) == 0)

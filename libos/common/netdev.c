@@ -112,3 +112,8 @@ bool netdev_poll_link(struct netdev *dev)
 {
     return dev->cls->poll_link ? dev->cls->poll_link(dev) : false;
 }
+
+int netdev_arm_rx_wakeup(struct netdev *dev)
+{
+    return dev->cls->arm_rx_wakeup ? dev->cls->arm_rx_wakeup(dev) : -EOPNOTSUPP;
+}

@@ -7,7 +7,7 @@
  * tick (libos/x86_64/tick.h), page
  * allocator from the PVH memory map, command line split into words, then
  * os_main(argc, argv) — the product's entry point, defined by the program
- * linked into the image (switch/kvm/sluice_main.c) — and finally
+ * linked into the image (switch/unikernel/uk_main.c) — and finally
  * plat_exit(os_main's return value).
  *
  * Command-line words: separated by blanks; double quotes group ("a b" is one
@@ -21,21 +21,10 @@
 
 #include <stdint.h>
 
-#define KVM_MAX_ARGS 128
-#define KVM_MAX_MMIO_HINTS 32
-
-/* The product's entry point.  Returns the exit code (see platform.h). */
-int os_main(int argc, char **argv);
-
-/* A virtio-mmio device named on the command line. */
-struct kvm_mmio_hint {
-    uint64_t base;
-    uint64_t size;
-    uint32_t irq;
-};
+#include "libos/pvh/cmdline.h"
 
 /* Returns the number of virtio-mmio hints and sets *out to them. */
-unsigned kvm_mmio_hints(const struct kvm_mmio_hint **out);
+unsigned kvm_mmio_hints(const struct pvh_mmio_hint **out);
 
 /* Returns the raw kernel command line (never NULL). */
 const char *kvm_cmdline(void);

@@ -1,6 +1,6 @@
 # libos/kvm/module.mk — the kvm target: `make TARGET=kvm` builds
 # $(BUILD)/sluice.kvm, a PVH ELF for `qemu-system-x86_64 -kernel` (-M microvm
-# or -M q35), Firecracker and, later, Xen.
+# or -M q35) and Firecracker.
 #
 # The portable folders (PORTABLE_SRC, via the top Makefile's rule) and the
 # kernel's own sources are compiled with PORTABLE_CFLAGS (-ffreestanding
@@ -14,8 +14,10 @@
 #
 # Test: tests/kvm/run.sh (builds this target itself and boots it in QEMU).
 
-KVM_C_SRC := $(sort $(wildcard libos/x86_64/*.c libos/kvm/*.c libos/libc/src/*.c \
-	virtio/*.c switch/kvm/*.c))
+# libos/pvh and switch/unikernel are shared with the xen image; libos/kvm,
+# virtio/ and switch/kvm are this image's own.
+KVM_C_SRC := $(sort $(wildcard libos/x86_64/*.c libos/pvh/*.c libos/kvm/*.c \
+	libos/libc/src/*.c virtio/*.c switch/unikernel/*.c switch/kvm/*.c))
 KVM_ASM_SRC := $(sort $(wildcard libos/x86_64/*.S))
 KVM_LDSCRIPT := libos/x86_64/kernel.ld
 KVM_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone -fno-stack-protector \

@@ -1,13 +1,15 @@
 /*
- * start.c — kvm_start(): from boot.S's long-mode entry to os_main() (see
- * kvm.h for the sequence and the command-line rules).
+ * start.c — plat_start() of the kvm target: from boot.S's long-mode entry to
+ * os_main() (see kvm.h for the sequence and the command-line rules), and the
+ * rest of libos/pvh/plat.h for this platform.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "libos/kvm/cmdline.h"
+#include "libos/pvh/cmdline.h"
 #include "libos/kvm/kvm.h"
-#include "libos/kvm/mem.h"
+#include "libos/pvh/mem.h"
+#include "libos/pvh/plat.h"
 #include "libos/x86_64/cpu.h"
 #include "os/clock.h"
 #include "libos/x86_64/pci.h"
@@ -20,19 +22,17 @@
 
 #define CMDLINE_MAX 4096
 
-void kvm_start(const struct hvm_start_info *si) __attribute__((noreturn));
-
 extern uint64_t boot_tsc;
 extern char __image_start[], __image_end[];
 
 static char cmdline[CMDLINE_MAX];   /* raw copy */
 static char words[CMDLINE_MAX];     /* split copy argv points into */
-static char *kvm_argv[KVM_MAX_ARGS + 1];
-static struct kvm_mmio_hint hints[KVM_MAX_MMIO_HINTS];
+static char *kvm_argv[PVH_MAX_ARGS + 1];
+static struct pvh_mmio_hint hints[PVH_MAX_MMIO_HINTS];
 static unsigned n_hints;
 static int has_pci;
 
-unsigned kvm_mmio_hints(const struct kvm_mmio_hint **out)
+unsigned kvm_mmio_hints(const struct pvh_mmio_hint **out)
 {
     *out = hints;
     return n_hints;
@@ -53,7 +53,25 @@ int kvm_has_pci(void)
     return has_pci;
 }
 
-void kvm_start(const struct hvm_start_info *si)
+const char *plat_name(void)
+{
+    return "kvm";
+}
+
+uint64_t plat_since_entry_ns(void)
+{
+    return tsc_delta_ns(boot_tsc, os_cycles());
+}
+
+/* One idle tick at most: the devices do not interrupt yet, so the CPU
+ * wakes at the next tick (1/TICK_HZ) and the caller polls again. */
+void plat_idle_until(uint64_t deadline_ns)
+{
+    if (os_clock_ns() < deadline_ns)
+        tick_idle();
+}
+
+void plat_start(const struct hvm_start_info *si)
 {
     serial_init();
     trap_init();
@@ -88,13 +106,13 @@ void kvm_start(const struct hvm_start_info *si)
                   (unsigned long)(ms.arena_bytes >> 10));
     serial_printf("boot: command line \"%s\"\n", cmdline);
     static char prog[] = "sluice";
-    struct kvm_cmdline_result cr =
-        kvm_cmdline_split(words, prog, kvm_argv, KVM_MAX_ARGS, hints, KVM_MAX_MMIO_HINTS);
+    struct pvh_cmdline_result cr =
+        pvh_cmdline_split(words, prog, kvm_argv, PVH_MAX_ARGS, hints, PVH_MAX_MMIO_HINTS);
     n_hints = cr.n_hints;
     if (cr.dropped_words || cr.bad_hints)
         serial_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
                       "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
-                      KVM_MAX_ARGS, cr.bad_hints);
+                      PVH_MAX_ARGS, cr.bad_hints);
     if (strlen(cmdline) == CMDLINE_MAX - 1)
         serial_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();

@@ -11,8 +11,8 @@
  * with 2 MiB pages (the last GiB, where MMIO lives, uncached), enables SSE
  * (CR0.MP, CR4.OSFXSR|OSXMMEXCPT: the portable C code is compiled with the
  * compiler's default x86_64 ISA, SSE2 included), PAE, long mode and paging,
- * loads a flat GDT and calls kvm_start(start_info) in 64-bit mode on a
- * 64 KiB boot stack.  kvm_start never returns; if it did, the CPU halts.
+ * loads a flat GDT and calls plat_start(start_info) (libos/pvh/plat.h) in
+ * 64-bit mode on a 64 KiB boot stack.  plat_start never returns; if it did, the CPU halts.
  */
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define PD_ENTRIES 2048                 /* 4 GiB of 2 MiB pages */
@@ -97,7 +97,7 @@ start64:
     movq $boot_stack_top, %rsp
     xorl %ebp, %ebp
     movl %esi, %edi                     /* zero-extends: arg 1 = start info */
-    call kvm_start
+    call plat_start
 4:  cli
     hlt
     jmp 4b

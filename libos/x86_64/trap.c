@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "libos/x86_64/platform.h"
-#include "libos/x86_64/serial.h"
+#include "libos/pvh/plat.h"
 
 struct idt_gate {
     uint16_t off0, sel;
@@ -53,22 +53,22 @@ void trap_dispatch(struct trap_frame *f)
     uint64_t cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
     const char *name = f->vector < 32 && trap_names[f->vector] ? trap_names[f->vector] : "?";
-    serial_printf("\n*** EXCEPTION vector %lu (%s) error 0x%lx\n", (unsigned long)f->vector,
+    pvh_printf("\n*** EXCEPTION vector %lu (%s) error 0x%lx\n", (unsigned long)f->vector,
                   name, (unsigned long)f->error);
     if (f->vector == 14)
-        serial_printf("    cr2 %016lx\n", (unsigned long)cr2);
-    serial_printf("    rip %016lx cs %04lx rflags %08lx rsp %016lx ss %04lx\n",
+        pvh_printf("    cr2 %016lx\n", (unsigned long)cr2);
+    pvh_printf("    rip %016lx cs %04lx rflags %08lx rsp %016lx ss %04lx\n",
                   (unsigned long)f->rip, (unsigned long)f->cs, (unsigned long)f->rflags,
                   (unsigned long)f->rsp, (unsigned long)f->ss);
-    serial_printf("    rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", (unsigned long)f->rax,
+    pvh_printf("    rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", (unsigned long)f->rax,
                   (unsigned long)f->rbx, (unsigned long)f->rcx, (unsigned long)f->rdx);
-    serial_printf("    rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", (unsigned long)f->rsi,
+    pvh_printf("    rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", (unsigned long)f->rsi,
                   (unsigned long)f->rdi, (unsigned long)f->rbp, (unsigned long)f->r8);
-    serial_printf("    r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", (unsigned long)f->r9,
+    pvh_printf("    r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", (unsigned long)f->r9,
                   (unsigned long)f->r10, (unsigned long)f->r11, (unsigned long)f->r12);
-    serial_printf("    r13 %016lx r14 %016lx r15 %016lx\n", (unsigned long)f->r13,
+    pvh_printf("    r13 %016lx r14 %016lx r15 %016lx\n", (unsigned long)f->r13,
                   (unsigned long)f->r14, (unsigned long)f->r15);
-    serial_puts("*** stopping the machine (exit code 3)\n");
+    pvh_puts("*** stopping the machine (exit code 3)\n");
     plat_exit(PLAT_EXIT_FAULT);
 }
 

@@ -2,7 +2,7 @@
  * fuzz_sw_config.c — libFuzzer target for the command line of both
  * programs: switch/sw_config.c (sw_config_parse; the unix argv and the
  * unikernel's kernel command line alike) and the unikernel's kernel
- * command-line word splitter libos/kvm/cmdline.c (kvm_cmdline_split,
+ * command-line word splitter libos/pvh/cmdline.c (pvh_cmdline_split,
  * quotes and virtio_mmio.device= hints), and the controller connection
  * specs of --controller / --listen (switch/sw_connmgr_spec.c).
  *
@@ -12,7 +12,7 @@
  *  1. argv: the text split at NUL and newline bytes into words (argv[0] =
  *     "sluice"), each word its own exact-size allocation; sw_config_parse.
  *  2. kernel command line: the text up to its first NUL through
- *     kvm_cmdline_split, then the words it stored through sw_config_parse.
+ *     pvh_cmdline_split, then the words it stored through sw_config_parse.
  * Properties: a parse either succeeds or fails with -EINVAL and a one-line
  * message; an accepted config respects its bounds (ports, controllers,
  * listens) and points only at the words given; the splitter keeps argc
@@ -29,7 +29,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "libos/kvm/cmdline.h"
+#include "libos/pvh/cmdline.h"
 #include "os/mem.h"
 #include "switch/sw_config.h"
 #include "switch/sw_connmgr.h"
@@ -126,12 +126,12 @@ static void fuzz_kernel_cmdline(const uint8_t *s, size_t n, int max_args, unsign
     size_t len = strnlen((const char *)s, n);
     char *buf = os_malloc(len + 1);
     char **argv = os_malloc(((size_t)max_args + 1) * sizeof *argv);
-    struct kvm_mmio_hint *hints = os_malloc(max_hints * sizeof *hints);
+    struct pvh_mmio_hint *hints = os_malloc(max_hints * sizeof *hints);
     FUZZ_CHECK(buf && argv && hints);
     memcpy(buf, s, len);
     buf[len] = '\0';
 
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, max_args, hints,
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, max_args, hints,
                                                     max_hints);
     FUZZ_CHECK(r.argc >= 0 && r.argc <= max_args && argv[r.argc] == NULL);
     FUZZ_CHECK(r.n_hints <= max_hints);

@@ -16,7 +16,7 @@
 #                 a packet_in cut short still gives a matching flow
 #   sw_config     command lines -> switch/sw_config.c and the --controller /
 #                 --listen specs (switch/sw_connmgr_spec.c); kernel command
-#                 lines -> libos/kvm/cmdline.c (word splitter, virtio-mmio hints)
+#                 lines -> libos/pvh/cmdline.c (word splitter, virtio-mmio hints)
 #
 # Sources in portable folders are compiled with the portable flags
 # (-ffreestanding -nostdinc against libos/include and libos/libc/include,
@@ -55,7 +55,7 @@ declare -A srcs=(
     [ctl_firewall]="controller/ctl_firewall_rules.c controller/ctl_pkt.c openflow/*.c"
     [ctl_pkt]="controller/ctl_pkt.c datapath/dp_key.c switch/sw_flowconv.c openflow/*.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
-                 libos/kvm/cmdline.c"
+                 libos/pvh/cmdline.c"
 )
 
 # Targets that reuse another target's seeds.

@@ -77,6 +77,13 @@ struct netdev_class {
     /* Optional: refreshes dev->link_up from the device; returns true when it
      * changed. */
     bool (*poll_link)(struct netdev *dev);
+    /* Optional (unikernel drivers): arms a one-shot receive notification
+     * (interrupt, event channel) that wakes a CPU halted in the platform's
+     * idle call when the next frame arrives; the driver turns it off again
+     * when it fires or on the next rx_burst.  Returns 0 when armed with
+     * nothing waiting, -EAGAIN when frames are already waiting (poll instead
+     * of sleeping). */
+    int (*arm_rx_wakeup)(struct netdev *dev);
     void (*close)(struct netdev *dev);
 };
 
@@ -137,6 +144,12 @@ int netdev_set_up(struct netdev *dev, bool up);
 
 /* Polls the carrier.  Returns true when dev->link_up changed. */
 bool netdev_poll_link(struct netdev *dev);
+
+/* Arms the device's one-shot receive wake-up before the caller halts (see
+ * netdev_class.arm_rx_wakeup).  Returns 0 when armed, -EAGAIN when frames
+ * are already waiting, -EOPNOTSUPP when the device cannot wake the CPU (the
+ * caller must then not sleep longer than it is willing to delay a frame). */
+int netdev_arm_rx_wakeup(struct netdev *dev);
 
 /* Returns the registry of device classes of this target, terminated by
  * NULL.  Provided by the target's libos (e.g. libos/unix/netdev_registry.c). */

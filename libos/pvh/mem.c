@@ -1,5 +1,5 @@
-/* mem.c — page allocator and heap of the kvm target (see mem.h). */
-#include "libos/kvm/mem.h"
+/* mem.c — page allocator and heap of the PVH targets (see mem.h). */
+#include "libos/pvh/mem.h"
 
 #include <errno.h>
 #include <stdbool.h>

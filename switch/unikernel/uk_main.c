@@ -1,10 +1,11 @@
 /*
- * sluice_main.c — os_main() of the unikernel image (kvm target).
+ * uk_main.c — os_main() of the unikernel images (kvm and xen targets).
  *
  * The kernel command line carries the unix program's options (parsed by
  * switch/sw_config.c), with these differences:
- *  - ports default to every virtio-net device in discovery order
- *    ("virtio:0", "virtio:1", ...) when no --port is given;
+ *  - ports default to every NIC of the image in discovery order
+ *    ("virtio:0", "virtio:1", ... on kvm; "netfront:0", ... on xen; see
+ *    uk_target.h) when no --port is given;
  *  - --flows takes the flows themselves, not a file: ovs-ofctl add-flows
  *    lines separated by ';' (quote the word if a flow contains blanks);
  *  - --controller and --listen are accepted but not available yet (the
@@ -28,24 +29,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libos/kvm/kvm.h"
-#include "libos/kvm/mem.h"
-#include "libos/x86_64/platform.h"
-#include "libos/x86_64/serial.h"
-#include "libos/x86_64/tick.h"
+#include "libos/pvh/cmdline.h"
+#include "libos/pvh/mem.h"
+#include "libos/pvh/plat.h"
 #include "libos/x86_64/trap.h"
-#include "libos/x86_64/tsc.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
 #include "switch/sw_config.h"
 #include "switch/sw_switch.h"
-#include "virtio/virtio_net.h"
+#include "switch/unikernel/uk_target.h"
 
-#define KVM_DEFAULT_PACKETS 1024
-#define KVM_DEFAULT_MAX_FLOWS 4096
-#define MAX_WORDS (KVM_MAX_ARGS + SW_MAX_PORTS * 2 + 1)
-#define IDLE_AFTER_NS (1 * OS_NS_PER_MS) /* no traffic for this long: halt between ticks */
+#define UK_DEFAULT_PACKETS 1024
+#define UK_DEFAULT_MAX_FLOWS 4096
+#define MAX_WORDS (PVH_MAX_ARGS + SW_MAX_PORTS * 2 + 1)
+#define IDLE_AFTER_NS (1 * OS_NS_PER_MS) /* no traffic for this long: halt */
+#define UNARMED_SLEEP_NS (500 * 1000ull) /* a port that cannot wake us: poll this often */
 
 #define MAX_FILES 8
 
@@ -90,13 +89,13 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
             char *end;
             h->run_ms = strtoull(val, &end, 10);
             if (*end || !*val) {
-                serial_printf("sluice: --run-ms: invalid value '%s'\n", val);
+                pvh_printf("sluice: --run-ms: invalid value '%s'\n", val);
                 return -EINVAL;
             }
         } else if (i > 0 && take_option(argc, argv, &i, "file", &val)) {
             const char *eq = strchr(val, '=');
             if (!eq || eq == val || h->n_files == MAX_FILES) {
-                serial_printf("sluice: --file %s: expected NAME=TEXT (at most %d files)\n",
+                pvh_printf("sluice: --file %s: expected NAME=TEXT (at most %d files)\n",
                               val, MAX_FILES);
                 return -EINVAL;
             }
@@ -108,7 +107,7 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
         }
     }
     for (unsigned k = 0; ports == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
-        snprintf(port_words[k], sizeof port_words[k], "--port=virtio:%u", k);
+        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
         out[n++] = port_words[k];
     }
     out[n] = NULL;
@@ -142,7 +141,7 @@ static char *inline_lines(const char *text)
  * file system; `path` names one of the --file NAME=TEXT words (arg is the
  * struct hooks).  Returns 0 with the text, -ENOENT (no such --file, logged)
  * or -ENOMEM. */
-static int kvm_read_file(void *arg, const char *path, char **text)
+static int uk_read_file(void *arg, const char *path, char **text)
 {
     const struct hooks *h = arg;
     size_t n = strlen(path);
@@ -158,15 +157,23 @@ static int kvm_read_file(void *arg, const char *path, char **text)
     return -ENOENT;
 }
 
-static void emit_serial(const char *line, void *arg)
+static void emit_console(const char *line, void *arg)
 {
-    serial_printf("%s\n", line);
+    pvh_printf("%s\n", line);
+}
+
+/* Returns the smallest of a, b and c. */
+static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t m = a < b ? a : b;
+    return m < c ? m : c;
 }
 
 /* Runs the switch until run_ms elapses (forever when 0): busy-polls while
- * traffic flows; after IDLE_AFTER_NS without a packet it halts between
- * idle ticks (1/TICK_HZ), which costs an idle switch's first packet up to
- * one tick of latency.  Returns nothing. */
+ * traffic flows; after IDLE_AFTER_NS without a packet it arms every port's
+ * receive wake-up and halts until a frame, the next deadline (flow and
+ * connection timers, the stats line, --run-ms) or, when a port cannot wake
+ * the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
 static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
@@ -178,12 +185,18 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
         uint64_t now = os_clock_ns();
         if (now >= stop)
             break;
-        if (sw_switch_step(sw, now) > 0)
+        if (sw_switch_step(sw, now) > 0) {
             last_busy = now;
-        else if (now - last_busy >= IDLE_AFTER_NS)
-            tick_idle(); /* stays idle: one poll per tick until traffic */
+        } else if (now - last_busy >= IDLE_AFTER_NS) {
+            uint64_t wake = min3(stop, next_stats, sw_switch_next_timeout(sw));
+            int r = sw_switch_arm_wakeup(sw);
+            if (r < 0 && r != -EAGAIN && wake > now + UNARMED_SLEEP_NS)
+                wake = now + UNARMED_SLEEP_NS;
+            if (r != -EAGAIN)
+                plat_idle_until(wake);
+        }
         if (now >= next_stats) {
-            sw_switch_report_ports(sw, emit_serial, NULL);
+            sw_switch_report_ports(sw, emit_console, NULL);
             next_stats = now + interval;
         }
     }
@@ -192,10 +205,10 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
 /* Prints the parsed configuration.  Returns nothing. */
 static void print_config(const struct sw_config *cfg)
 {
-    serial_printf("sluice: config: %u port(s)", cfg->n_ports);
+    pvh_printf("sluice: config: %u port(s)", cfg->n_ports);
     for (unsigned i = 0; i < cfg->n_ports; i++)
-        serial_printf(" %u=%s", i + 1, cfg->ports[i]);
-    serial_printf(", dpid %016lx, fail-mode %s, max-flows %u, packets %u, flows %s, "
+        pvh_printf(" %u=%s", i + 1, cfg->ports[i]);
+    pvh_printf(", dpid %016lx, fail-mode %s, max-flows %u, packets %u, flows %s, "
                   "apps %s\n", (unsigned long)cfg->dpid,
                   cfg->fail_mode == SW_FAIL_STANDALONE ? "standalone" : "secure",
                   cfg->max_flows, cfg->n_packets, cfg->flows_file ? "inline" : "none",
@@ -208,42 +221,42 @@ int os_main(int argc, char **argv)
     struct hooks h = { 0 };
     char err[512];
 
-    serial_puts("Sluice 0.1 - OpenFlow 1.0 switch (unikernel, kvm target)\n");
-    unsigned nics = virtio_net_discover();
+    pvh_printf("Sluice 0.1 - OpenFlow 1.0 switch (unikernel, %s target)\n", uk_target.name);
+    unsigned nics = uk_target.discover();
     for (unsigned i = 0; i < nics; i++) {
         char d[64];
-        serial_printf("sluice: nic %u: %s\n", i, virtio_net_describe(i, d, sizeof d));
+        pvh_printf("sluice: nic %u: %s\n", i, uk_target.describe(i, d, sizeof d));
     }
     int n = prepare_args(argc, argv, args, &h, nics);
     if (n < 0)
         return PLAT_EXIT_USAGE;
     if (h.crash) {
-        serial_printf("sluice: --crash-test %s (test hook): faulting on purpose\n", h.crash);
+        pvh_printf("sluice: --crash-test %s (test hook): faulting on purpose\n", h.crash);
         trap_crash_test(h.crash);
-        serial_printf("sluice: --crash-test: unknown kind '%s'\n", h.crash);
+        pvh_printf("sluice: --crash-test: unknown kind '%s'\n", h.crash);
         return PLAT_EXIT_USAGE;
     }
 
     struct sw_config cfg;
     sw_config_init(&cfg);
-    cfg.n_packets = KVM_DEFAULT_PACKETS;
-    cfg.max_flows = KVM_DEFAULT_MAX_FLOWS;
+    cfg.n_packets = UK_DEFAULT_PACKETS;
+    cfg.max_flows = UK_DEFAULT_MAX_FLOWS;
     if (sw_config_parse(&cfg, n, args, err, sizeof err)) {
-        serial_printf("sluice: %s\n", err);
+        pvh_printf("sluice: %s\n", err);
         return PLAT_EXIT_USAGE;
     }
     if (cfg.help) {
-        serial_puts(sw_config_usage());
-        serial_puts("\nOn the kvm target (options on the kernel command line):\n"
-                    "  ports are virtio:N, the N-th virtio-net device (default: all of them);\n"
-                    "  --flows takes the flows themselves, separated by ';';\n"
+        pvh_puts(sw_config_usage());
+        pvh_printf("\nOn the %s target (options on the kernel command line):\n%s",
+                   uk_target.name, uk_target.help);
+        pvh_puts("  --flows takes the flows themselves, separated by ';';\n"
                     "  --file NAME=TEXT  an in-memory file for --app static=NAME or\n"
                     "                    firewall=NAME: its lines separated by ';'\n"
                     "  --controller/--listen need the TCP/IP stack (not yet available).\n");
         return PLAT_EXIT_OK;
     }
     if (cfg.version) {
-        serial_puts("sluice 0.1 (OpenFlow 1.0, kvm target)\n");
+        pvh_printf("sluice 0.1 (OpenFlow 1.0, %s target)\n", uk_target.name);
         return PLAT_EXIT_OK;
     }
     os_log_set_level(cfg.log_level);
@@ -252,12 +265,12 @@ int os_main(int argc, char **argv)
 
     struct sw_switch *sw;
     if (sw_switch_create(&cfg, &sw, err, sizeof err)) {
-        serial_printf("sluice: %s\n", err);
+        pvh_printf("sluice: %s\n", err);
         return PLAT_EXIT_FAIL;
     }
     int rc = PLAT_EXIT_OK;
-    if (sw_switch_start_apps(sw, kvm_read_file, &h, os_clock_ns(), err, sizeof err)) {
-        serial_printf("sluice: %s\n", err);
+    if (sw_switch_start_apps(sw, uk_read_file, &h, os_clock_ns(), err, sizeof err)) {
+        pvh_printf("sluice: %s\n", err);
         rc = PLAT_EXIT_FAIL;
     }
     if (rc == PLAT_EXIT_OK && cfg.flows_file) {
@@ -265,25 +278,25 @@ int os_main(int argc, char **argv)
         int nf = text ? sw_switch_load_flows(sw, text, "--flows", os_clock_ns(), err, sizeof err)
                       : -ENOMEM;
         if (nf < 0) {
-            serial_printf("sluice: %s\n", text ? err : "out of memory");
+            pvh_printf("sluice: %s\n", text ? err : "out of memory");
             rc = PLAT_EXIT_FAIL;
         } else {
-            serial_printf("sluice: %d flow(s) loaded\n", nf);
+            pvh_printf("sluice: %d flow(s) loaded\n", nf);
         }
         os_free(text);
     }
     if (rc == PLAT_EXIT_OK) {
         struct mem_stats ms;
         mem_get_stats(&ms);
-        uint64_t ready_ns = tsc_delta_ns(kvm_boot_tsc(), os_cycles());
-        serial_printf("sluice: ready in %lu.%03lu ms since the PVH entry (guest TSC), "
+        uint64_t ready_ns = plat_since_entry_ns();
+        pvh_printf("sluice: ready in %lu.%03lu ms since the PVH entry (guest clock), "
                       "memory used %lu KiB\n", (unsigned long)(ready_ns / 1000000),
                       (unsigned long)(ready_ns / 1000 % 1000),
                       (unsigned long)(ms.used_bytes >> 10));
         run_switch(sw, &cfg, h.run_ms);
-        serial_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
-        sw_switch_report_ports(sw, emit_serial, NULL);
-        sw_switch_report_flows(sw, os_clock_ns(), emit_serial, NULL);
+        pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
+        sw_switch_report_ports(sw, emit_console, NULL);
+        sw_switch_report_flows(sw, os_clock_ns(), emit_console, NULL);
     }
     sw_switch_destroy(sw);
     return rc;

@@ -1,20 +1,20 @@
 /*
- * poll.c — os/poll.h on the kvm target.
+ * poll.c — os/poll.h on the PVH unikernel targets (kvm, xen).
  *
  * There are no file descriptors on the unikernel: os_poll_add_fd() and
  * friends return -EOPNOTSUPP (-EBADF for a negative handle), which portable
  * callers only reach with handles that os/stream.h never hands out.
  * Timers are kept in a small array (the control path has a handful);
- * os_poll_run() runs the due ones and otherwise spins with PAUSE until the
- * earliest of its timeout and the next timer, halting between idle ticks
- * (libos/x86_64/tick.h).  With no timer and an unbounded timeout it returns at once:
- * nothing else can wake it.
+ * os_poll_run() runs the due ones and otherwise halts in plat_idle_until
+ * (libos/pvh/plat.h) until the earliest of its timeout and the next timer.
+ * With no timer and an unbounded timeout it returns at once: nothing else
+ * can wake it.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "libos/x86_64/tick.h"
+#include "libos/pvh/plat.h"
 #include "os/clock.h"
 #include "os/mem.h"
 #include "os/poll.h"
@@ -147,6 +147,6 @@ int os_poll_run(struct os_poll *p, uint64_t timeout_ns)
         if (wake > deadline)
             wake = deadline;
         while (os_clock_ns() < wake)
-            tick_idle();
+            plat_idle_until(wake);
     }
 }

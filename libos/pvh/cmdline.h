@@ -1,6 +1,6 @@
 /*
- * cmdline.h — splitting the kernel command line (pure code; used by
- * start.c, unit-tested on the host).
+ * cmdline.h — splitting the kernel command line (pure code; used by the
+ * start code of every PVH target, unit-tested and fuzzed on the host).
  *
  * Words are separated by blanks (space, tab, newline); a double quote
  * starts or ends a quoted run in which blanks do not split, and is itself
@@ -10,12 +10,23 @@
  * hints, hints beyond the array and words beyond the argument array are
  * dropped and counted, never stored out of bounds.
  */
-#ifndef KVM_CMDLINE_H
-#define KVM_CMDLINE_H
+#ifndef PVH_CMDLINE_H
+#define PVH_CMDLINE_H
 
-#include "libos/kvm/kvm.h"
+#include <stdint.h>
 
-struct kvm_cmdline_result {
+#define PVH_MAX_ARGS 128
+#define PVH_MAX_MMIO_HINTS 32
+
+/* A virtio-mmio device named on the command line (only the kvm target uses
+ * them; on Xen there are none). */
+struct pvh_mmio_hint {
+    uint64_t base;
+    uint64_t size;
+    uint32_t irq;
+};
+
+struct pvh_cmdline_result {
     int argc;               /* words stored in argv (argv[argc] = NULL) */
     unsigned n_hints;       /* hints stored */
     unsigned dropped_words; /* words that did not fit */
@@ -25,10 +36,10 @@ struct kvm_cmdline_result {
 /* Splits `buf` in place.  argv[0] is set to `prog`; at most max_args words
  * including it are stored, followed by NULL (argv has max_args + 1 slots).
  * Returns the counts. */
-struct kvm_cmdline_result kvm_cmdline_split(char *buf, char *prog, char **argv, int max_args,
-                                            struct kvm_mmio_hint *hints, unsigned max_hints);
+struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, int max_args,
+                                            struct pvh_mmio_hint *hints, unsigned max_hints);
 
 /* Parses "SIZE@ADDR[:IRQ]".  Returns 0 and fills *h, or -EINVAL. */
-int kvm_cmdline_parse_hint(const char *s, struct kvm_mmio_hint *h);
+int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h);
 
-#endif /* KVM_CMDLINE_H */
+#endif /* PVH_CMDLINE_H */

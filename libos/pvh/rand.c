@@ -1,5 +1,5 @@
 /*
- * rand.c — the kvm target's entropy for os/rand.h (the generator itself is
+ * rand.c — the PVH targets' entropy for os/rand.h (the generator itself is
  * libos/common/rand.c): RDRAND when the CPU has it (bounded retries), mixed
  * with the TSC.
  */

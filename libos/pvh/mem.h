@@ -1,5 +1,5 @@
 /*
- * mem.h — the kvm target's physical memory (implements os/mem.h in mem.c).
+ * mem.h — the PVH targets' physical memory (implements os/mem.h in mem.c).
  *
  * mem_init() takes the largest usable RAM range of the PVH memory map that
  * lies above the image and below 4 GiB (the identity-mapped part) and hands
@@ -10,8 +10,8 @@
  * block carries a 16-byte header, so os_free of a foreign or already freed
  * pointer is detected, logged and ignored.  Single CPU; not reentrant.
  */
-#ifndef KVM_MEM_H
-#define KVM_MEM_H
+#ifndef PVH_MEM_H
+#define PVH_MEM_H
 
 #include <stdint.h>
 
@@ -43,4 +43,4 @@ struct mem_stats {
 /* Fills `st`.  Returns nothing. */
 void mem_get_stats(struct mem_stats *st);
 
-#endif /* KVM_MEM_H */
+#endif /* PVH_MEM_H */

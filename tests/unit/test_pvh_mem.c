@@ -1,6 +1,6 @@
 /*
- * test_kvm_mem.c — the kvm target's page allocator and heap
- * (libos/kvm/mem.c) on a host buffer standing in for guest RAM, plus the
+ * test_pvh_mem.c — the kvm target's page allocator and heap
+ * (libos/pvh/mem.c) on a host buffer standing in for guest RAM, plus the
  * choice of the RAM range from a PVH memory map.  The source is compiled
  * here with its os/mem.h symbols renamed (kvm_*), so the host's own
  * os_malloc stays in place.
@@ -20,7 +20,7 @@
 #define os_realloc kvm_realloc
 #define os_free kvm_free
 #define os_strdup kvm_strdup
-#include "libos/kvm/mem.c"
+#include "libos/pvh/mem.c"
 
 char __image_end[1]; /* mem_init's floor; unused by these tests */
 

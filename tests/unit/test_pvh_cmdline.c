@@ -1,6 +1,6 @@
 /*
- * test_kvm_cmdline.c — the unikernel's kernel command-line splitter
- * (libos/kvm/cmdline.c): words, quotes, virtio-mmio hints, and bounds.
+ * test_pvh_cmdline.c — the unikernel's kernel command-line splitter
+ * (libos/pvh/cmdline.c): words, quotes, virtio-mmio hints, and bounds.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "libos/kvm/cmdline.c"
+#include "libos/pvh/cmdline.c"
 
 static char prog[] = "sluice";
 
@@ -17,8 +17,8 @@ static void test_words_are_split_on_blanks(void **state)
 {
     char buf[] = "  --port virtio:0\t--dpid=0x1\n--log-level  debug  ";
     char *argv[9];
-    struct kvm_mmio_hint h[2];
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 8, h, 2);
+    struct pvh_mmio_hint h[2];
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 8, h, 2);
     assert_int_equal(r.argc, 6);
     assert_string_equal(argv[0], "sluice");
     assert_string_equal(argv[1], "--port");
@@ -33,7 +33,7 @@ static void test_quotes_group_and_disappear(void **state)
 {
     char buf[] = "--flows=\"in_port=1 actions=output:2\" \"\" a\"b c\"d";
     char *argv[9];
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 8, NULL, 0);
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 8, NULL, 0);
     assert_int_equal(r.argc, 4);
     assert_string_equal(argv[1], "--flows=in_port=1 actions=output:2");
     assert_string_equal(argv[2], "");
@@ -44,7 +44,7 @@ static void test_unterminated_quote_runs_to_the_end(void **state)
 {
     char buf[] = "x \"y z";
     char *argv[5];
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 4, NULL, 0);
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 4, NULL, 0);
     assert_int_equal(r.argc, 3);
     assert_string_equal(argv[2], "y z");
 }
@@ -54,8 +54,8 @@ static void test_mmio_hints_are_taken_out(void **state)
     char buf[] = "virtio_mmio.device=512@0xfeb00e00:12 --app learning "
                  "virtio_mmio.device=4K@0xd0000000";
     char *argv[9];
-    struct kvm_mmio_hint h[4];
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 8, h, 4);
+    struct pvh_mmio_hint h[4];
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 8, h, 4);
     assert_int_equal(r.argc, 3);
     assert_string_equal(argv[1], "--app");
     assert_int_equal(r.n_hints, 2);
@@ -74,14 +74,14 @@ static void test_malformed_hints_are_counted(void **state)
         "x@0x1000", "512@0x1000:12:3", "-1@0x1000",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct kvm_mmio_hint h;
-        if (kvm_cmdline_parse_hint(bad[i], &h) != -EINVAL)
+        struct pvh_mmio_hint h;
+        if (pvh_cmdline_parse_hint(bad[i], &h) != -EINVAL)
             fail_msg("accepted '%s'", bad[i]);
     }
     char buf[] = "virtio_mmio.device=zzz virtio_mmio.device=1M@0x1000 virtio_mmio.device=2M@0x2000";
     char *argv[3];
-    struct kvm_mmio_hint h[1];
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 2, h, 1);
+    struct pvh_mmio_hint h[1];
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 2, h, 1);
     assert_int_equal(r.n_hints, 1);
     assert_int_equal(r.bad_hints, 2); /* one malformed, one beyond the array */
     assert_int_equal(h[0].size, 1 << 20);
@@ -91,7 +91,7 @@ static void test_words_beyond_the_array_are_dropped(void **state)
 {
     char buf[] = "a b c d e";
     char *argv[4] = { NULL, NULL, NULL, (char *)"sentinel" };
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 3, NULL, 0);
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 3, NULL, 0);
     assert_int_equal(r.argc, 3);
     assert_int_equal(r.dropped_words, 3);
     assert_string_equal(argv[2], "b");
@@ -102,7 +102,7 @@ static void test_empty_line_gives_only_the_program(void **state)
 {
     char buf[] = " \t ";
     char *argv[3];
-    struct kvm_cmdline_result r = kvm_cmdline_split(buf, prog, argv, 2, NULL, 0);
+    struct pvh_cmdline_result r = pvh_cmdline_split(buf, prog, argv, 2, NULL, 0);
     assert_int_equal(r.argc, 1);
     assert_string_equal(argv[0], "sluice");
     assert_null(argv[1]);

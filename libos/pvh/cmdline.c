@@ -1,5 +1,5 @@
 /* cmdline.c — kernel command-line splitting (see cmdline.h). */
-#include "libos/kvm/cmdline.h"
+#include "libos/pvh/cmdline.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -8,7 +8,7 @@
 
 #define HINT_PREFIX "virtio_mmio.device="
 
-int kvm_cmdline_parse_hint(const char *s, struct kvm_mmio_hint *h)
+int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h)
 {
     char *end;
     if (*s < '0' || *s > '9')
@@ -41,10 +41,10 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-struct kvm_cmdline_result kvm_cmdline_split(char *buf, char *prog, char **argv, int max_args,
-                                            struct kvm_mmio_hint *hints, unsigned max_hints)
+struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, int max_args,
+                                            struct pvh_mmio_hint *hints, unsigned max_hints)
 {
-    struct kvm_cmdline_result r = { 0 };
+    struct pvh_cmdline_result r = { 0 };
     if (max_args > 0)
         argv[r.argc++] = prog;
     char *rd = buf, *wr = buf;
@@ -67,7 +67,7 @@ struct kvm_cmdline_result kvm_cmdline_split(char *buf, char *prog, char **argv, 
         *wr++ = '\0';
         if (!strncmp(start, HINT_PREFIX, sizeof HINT_PREFIX - 1)) {
             if (r.n_hints < max_hints &&
-                !kvm_cmdline_parse_hint(start + sizeof HINT_PREFIX - 1, &hints[r.n_hints]))
+                !pvh_cmdline_parse_hint(start + sizeof HINT_PREFIX - 1, &hints[r.n_hints]))
                 r.n_hints++;
             else
                 r.bad_hints++;
