@@ -179,6 +179,11 @@ void sw_agent_run(struct sw_agent *a, uint64_t now_ns)
     }
 }
 
+void sw_agent_set_now(struct sw_agent *a, uint64_t now_ns)
+{
+    a->now_ns = now_ns;
+}
+
 uint64_t sw_agent_next_deadline(const struct sw_agent *a)
 {
     uint64_t t = dp_table_next_expiry(dp_table(a->dp));

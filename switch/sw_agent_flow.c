@@ -83,7 +83,9 @@ void sw_agent_packet_out(const struct sw_req *r)
     const struct ofp_packet_out_msg *po = &r->msg->u.packet_out;
     static struct dp_action acts[OF_MAX_ACTIONS];
     struct sw_ofp_error e;
-    uint16_t in_port = po->in_port;
+    /* OpenFlow 1.0 does not forbid in_port 0 (not a valid port number); the
+     * reference switch and Open vSwitch take it as "no input port". */
+    uint16_t in_port = po->in_port == 0 ? OFPP_NONE : po->in_port;
 
     bool port_ok = in_port == OFPP_NONE || in_port == OFPP_CONTROLLER ||
                    in_port == OFPP_LOCAL || (in_port >= 1 && in_port <= OFPP_MAX);

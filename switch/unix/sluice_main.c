@@ -20,6 +20,7 @@
 
 #include "os/clock.h"
 #include "os/log.h"
+#include "os/mem.h"
 #include "os/poll.h"
 #include "switch/sw_config.h"
 #include "switch/sw_switch.h"
@@ -39,36 +40,6 @@ static void emit_stdout(const char *line, void *arg)
 {
     fputs(line, stdout);
     fputc('\n', stdout);
-}
-
-/* Reads a whole file into a NUL-terminated heap buffer.  Returns it, or
- * NULL with errno set. */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (len + 1 < cap)
-            break;
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb)
-            free(buf);
-        buf = nb;
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
-        errno = EIO;
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
 }
 
 static void noop_fd(int fd, unsigned events, void *arg)
@@ -152,18 +123,13 @@ int main(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0 && cfg.flows_file) {
-        char *text = read_file(cfg.flows_file);
-        if (!text) {
-            fprintf(stderr, "sluice: --flows %s: %s\n", cfg.flows_file, strerror(errno));
+        char *text = NULL;
+        if (sw_unix_read_text(cfg.flows_file, &text, err, sizeof err) < 0 ||
+            sw_switch_load_flows(sw, text, cfg.flows_file, start, err, sizeof err) < 0) {
+            fprintf(stderr, "sluice: --flows %s\n", err);
             rc = 1;
-        } else {
-            int n = sw_switch_load_flows(sw, text, cfg.flows_file, start, err, sizeof err);
-            if (n < 0) {
-                fprintf(stderr, "sluice: %s\n", err);
-                rc = 1;
-            }
-            free(text);
         }
+        os_free(text);
     }
 
     if (rc == 0) {
@@ -183,6 +149,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "sluice: cannot create the event loop\n");
             now = os_clock_ns();
         }
+        sw_switch_flush_ports(sw);
         sw_switch_report_ports(sw, emit_stdout, NULL);
         sw_switch_report_flows(sw, now, emit_stdout, NULL);
     }

@@ -23,6 +23,7 @@
 #define EINVAL 22
 #define ENFILE 23
 #define EMFILE 24
+#define EFBIG 27
 #define ENOSPC 28
 #define EPIPE 32
 #define EDOM 33
@@ -35,7 +36,10 @@
 #define EPROTONOSUPPORT 93
 #define EOPNOTSUPP 95
 #define EADDRINUSE 98
+#define EADDRNOTAVAIL 99
 #define ENETDOWN 100
+#define ENETUNREACH 101
+#define ECONNABORTED 103
 #define ECONNRESET 104
 #define ENOBUFS 105
 #define EISCONN 106
