@@ -64,6 +64,16 @@ int sw_agent_send_buf(struct sw_agent *a, struct sw_conn *conn, const struct ofp
     return rc;
 }
 
+int sw_agent_broadcast_async(struct sw_agent *a, const struct ofp_buf *b)
+{
+    if (b->len < OFP_HEADER_LEN || os_get_be16(b->data + 2) != b->len)
+        return 0; /* cannot happen with the encoders: one whole message */
+    int n = sw_connmgr_broadcast_async(a->mgr, b->data, b->len);
+    if (n == 0)
+        a->stats.async_dropped++;
+    return n;
+}
+
 void sw_agent_error(const struct sw_req *r, uint16_t type, uint16_t code)
 {
     struct ofp_buf b;

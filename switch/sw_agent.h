@@ -45,6 +45,7 @@ struct sw_agent_stats {
     uint64_t flow_removed;     /* flow_removed messages sent */
     uint64_t port_status;      /* port_status messages sent */
     uint64_t send_failures;    /* replies a connection refused (queue full) */
+    uint64_t async_dropped;    /* packet_in/flow_removed no connection took (backlog) */
 };
 
 /* Creates an agent for datapath `dp` (its ports are the switch's ports),

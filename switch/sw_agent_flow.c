@@ -117,7 +117,7 @@ static void send_packet_in(struct sw_agent *a, const struct dp_upcall *up)
     /* Buffered: max_len bytes; unbuffered: the whole frame (OF1.0 5.4.1). */
     pi.data.len = pi.buffer_id != SW_PKTBUF_NONE && up->max_len < len ? up->max_len : len;
     sw_agent_scratch(a, &b);
-    if (ofp_encode_packet_in(&b, 0, &pi) > 0 && sw_agent_send_buf(a, NULL, &b) == 0)
+    if (ofp_encode_packet_in(&b, 0, &pi) > 0 && sw_agent_broadcast_async(a, &b) > 0)
         a->stats.packet_ins++;
 }
 
@@ -158,6 +158,6 @@ void sw_agent_flow_removed(const struct dp_flow *flow, enum dp_removed_reason wh
     fr.packet_count = flow->n_packets;
     fr.byte_count = flow->n_bytes;
     sw_agent_scratch(a, &b);
-    if (ofp_encode_flow_removed(&b, 0, &fr) > 0 && sw_agent_send_buf(a, NULL, &b) == 0)
+    if (ofp_encode_flow_removed(&b, 0, &fr) > 0 && sw_agent_broadcast_async(a, &b) > 0)
         a->stats.flow_removed++;
 }

@@ -60,7 +60,11 @@ static uint64_t pick_dpid(const struct sw_switch *sw)
 static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
 {
     sw->dpid = pick_dpid(sw);
-    struct sw_connmgr_config mc = { .tx_max_bytes = 32u << 20 };
+    struct sw_connmgr_config mc = {
+        .tx_max_bytes = 32u << 20,  /* one reply (a flow dump) may be this large */
+        .max_passive = sw->cfg.max_connections,
+        .queue_budget = (size_t)sw->cfg.queue_budget_mb << 20,
+    };
     sw->agent = sw_agent_create(sw->dp, sw->pool, sw->dpid);
     struct sw_connmgr_cbs cbs = { sw_agent_on_connect, sw_agent_on_message,
                                   sw_agent_on_disconnect, sw->agent };

@@ -28,6 +28,7 @@
 
 #define IDLE_SPINS 256                 /* empty polls before sleeping */
 #define MAX_SLEEP_NS (100 * OS_NS_PER_MS)
+#define EVENTS_EVERY_NS OS_NS_PER_MS   /* while busy: look at the handles this often */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -64,9 +65,16 @@ static int run_live(struct sw_switch *sw, const struct sw_config *cfg, struct os
     uint64_t interval = (uint64_t)cfg->stats_interval_ms * OS_NS_PER_MS;
     uint64_t next_stats = interval ? os_clock_ns() + interval : UINT64_MAX;
     unsigned idle = 0;
+    uint64_t last_events = 0;
 
     while (!stop_requested) {
         uint64_t now = os_clock_ns();
+        if (now - last_events >= EVENTS_EVERY_NS) {
+            /* Busy or not, readiness of the OpenFlow handles is collected
+             * (one epoll_wait, whatever the number of connections). */
+            os_poll_run(poll, 0);
+            last_events = now;
+        }
         if (sw_switch_step(sw, now) > 0) {
             idle = 0;
         } else if (++idle >= IDLE_SPINS) {
