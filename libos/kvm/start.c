@@ -76,16 +76,21 @@ void plat_start(const struct hvm_start_info *si)
     serial_init();
     trap_init();
     serial_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
+    if (si && si->magic != HVM_START_MAGIC && pvh_magic_is_text(si->magic)) {
+        serial_printf("boot: command line too long: the loader wrote it over hvm_start_info "
+                      "at %p; keep it under %d bytes; stopping\n", (void *)si, CMDLINE_MAX);
+        plat_exit(PLAT_EXIT_USAGE);
+    }
     if (!si || si->magic != HVM_START_MAGIC) {
         serial_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
                       si ? si->magic : 0);
         plat_exit(PLAT_EXIT_FAIL);
     }
-    if (si->cmdline_paddr) {
-        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
-        size_t n = strnlen(src, CMDLINE_MAX - 1);
-        memcpy(cmdline, src, n);
-        cmdline[n] = '\0';
+    if (si->cmdline_paddr &&
+        pvh_cmdline_copy(cmdline, sizeof cmdline, (const char *)(uintptr_t)si->cmdline_paddr)) {
+        serial_printf("boot: command line too long (more than %d bytes); stopping\n",
+                      CMDLINE_MAX - 1);
+        plat_exit(PLAT_EXIT_USAGE);
     }
     memcpy(words, cmdline, sizeof words);
     uint64_t hz = tsc_init();
@@ -113,8 +118,6 @@ void plat_start(const struct hvm_start_info *si)
         serial_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
                       "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
                       PVH_MAX_ARGS, cr.bad_hints);
-    if (strlen(cmdline) == CMDLINE_MAX - 1)
-        serial_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();
     uint64_t plat_ns = tsc_delta_ns(boot_tsc, os_cycles());
     serial_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "

@@ -47,6 +47,7 @@
 #define UNARMED_SLEEP_NS (500 * 1000ull) /* a port that cannot wake us: poll this often */
 
 #define MAX_FILES 8
+#define UK_RUN_MS_MAX 86400000u /* --run-ms: one day at most */
 
 /* What prepare_args takes off the command line before sw_config sees it:
  * the test hooks and the in-memory files. */
@@ -57,8 +58,10 @@ struct hooks {
     unsigned n_files;
 };
 
-/* Returns true when word `w` is option `name` (as "--name" or "--name=..."),
- * and sets *val to its value (after '=' or the next word, advancing *i). */
+/* Returns 1 when word `w` is option `name` (as "--name" or "--name=...")
+ * and sets *val to its value (after '=' or the next word, advancing *i);
+ * 0 when it is another word; -1 when it is the option, last, without a
+ * value (reported). */
 static int take_option(int argc, char **argv, int *i, const char *name, const char **val)
 {
     size_t n = strlen(name);
@@ -69,30 +72,63 @@ static int take_option(int argc, char **argv, int *i, const char *name, const ch
         *val = w + 3 + n;
         return 1;
     }
-    if (w[2 + n] || *i + 1 >= argc)
+    if (w[2 + n])
         return 0;
+    if (*i + 1 >= argc) {
+        pvh_printf("sluice: --%s needs a value\n", name);
+        return -1;
+    }
     *val = argv[++*i];
     return 1;
 }
 
-/* Copies argv into out[] without the test hooks, adding default ports.
+/* Parses --run-ms: a whole decimal number of milliseconds, at most a day
+ * (a test hook; "-1" is not "forever").  Returns 0 or -EINVAL (reported). */
+static int parse_run_ms(const char *val, uint64_t *ms)
+{
+    char *end;
+    if (*val < '0' || *val > '9' || strlen(val) > 8 ||
+        (*ms = strtoull(val, &end, 10), *end) || *ms > UK_RUN_MS_MAX) {
+        pvh_printf("sluice: --run-ms: invalid value '%s' (0..%u ms)\n", val, UK_RUN_MS_MAX);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Returns the number of --port words in argv[1..argc). */
+static int count_ports(int argc, char **argv)
+{
+    int ports = 0;
+    for (int i = 1; i < argc; i++)
+        ports += !strncmp(argv[i], "--port", 6);
+    return ports;
+}
+
+/* Copies argv into out[] without the test hooks, adding default ports
+ * right after the program name (so an option left without its value at
+ * the end of the line is reported as such, never given a port word).
  * Returns the new argc, or -EINVAL with a message printed. */
 static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsigned n_nics)
 {
     static char port_words[SW_MAX_PORTS][24];
-    int n = 0, ports = 0;
-    for (int i = 0; i < argc; i++) {
+    int n = 0, r;
+    out[n++] = argv[0];
+    for (unsigned k = 0; count_ports(argc, argv) == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
+        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
+        out[n++] = port_words[k];
+    }
+    for (int i = 1; i < argc; i++) {
         const char *val;
-        if (i > 0 && take_option(argc, argv, &i, "crash-test", &val)) {
-            h->crash = val;
-        } else if (i > 0 && take_option(argc, argv, &i, "run-ms", &val)) {
-            char *end;
-            h->run_ms = strtoull(val, &end, 10);
-            if (*end || !*val) {
-                pvh_printf("sluice: --run-ms: invalid value '%s'\n", val);
+        if ((r = take_option(argc, argv, &i, "crash-test", &val)) != 0) {
+            if (r < 0)
                 return -EINVAL;
-            }
-        } else if (i > 0 && take_option(argc, argv, &i, "file", &val)) {
+            h->crash = val;
+        } else if ((r = take_option(argc, argv, &i, "run-ms", &val)) != 0) {
+            if (r < 0 || parse_run_ms(val, &h->run_ms) < 0)
+                return -EINVAL;
+        } else if ((r = take_option(argc, argv, &i, "file", &val)) != 0) {
+            if (r < 0)
+                return -EINVAL;
             const char *eq = strchr(val, '=');
             if (!eq || eq == val || h->n_files == MAX_FILES) {
                 pvh_printf("sluice: --file %s: expected NAME=TEXT (at most %d files)\n",
@@ -101,14 +137,8 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
             }
             h->files[h->n_files++] = val;
         } else {
-            if (!strncmp(argv[i], "--port", 6))
-                ports++;
             out[n++] = argv[i];
         }
-    }
-    for (unsigned k = 0; ports == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
-        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
-        out[n++] = port_words[k];
     }
     out[n] = NULL;
     return n;
