@@ -17,6 +17,9 @@
 #   sw_config     command lines -> switch/sw_config.c and the --controller /
 #                 --listen specs (switch/sw_connmgr_spec.c); kernel command
 #                 lines -> libos/pvh/cmdline.c (word splitter, virtio-mmio hints)
+#   sw_conn       a peer's byte stream -> switch/sw_conn*.c (framing, HELLO,
+#                 echo, flow control, the send budget, timeouts) over a
+#                 scripted transport: messages whole, in order, none skipped
 #
 # Sources in portable folders are compiled with the portable flags
 # (-ffreestanding -nostdinc against libos/include and libos/libc/include,
@@ -43,7 +46,7 @@ mkdir -p "$build" && build=$(cd "$build" && pwd) || exit 1
 secs=${FUZZ_SECONDS:-8}
 [ "${FUZZ_LONG:-0}" = 1 ] || { [ "$secs" -gt 30 ] && secs=30; }
 out=$build/fuzz
-all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config)
+all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config sw_conn)
 targets=("${@:-${all_targets[@]}}")
 
 # Sources per target (besides tests/fuzz/fuzz_NAME.c and fuzz_support.c).
@@ -56,6 +59,7 @@ declare -A srcs=(
     [ctl_pkt]="controller/ctl_pkt.c datapath/dp_key.c switch/sw_flowconv.c openflow/*.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/pvh/cmdline.c"
+    [sw_conn]="switch/sw_conn.c switch/sw_conn_tx.c libos/common/log.c"
 )
 
 # Targets that reuse another target's seeds.
