@@ -24,7 +24,7 @@ test_flows_file_size_capped() {
 # A NUL byte in a flows file is a bad line (it used to end the file there:
 # 1 flow loaded, exit 0).
 test_flows_file_nul_byte_is_a_bad_line() {
-    printf 'in_port=1,actions=drop\nin_port=2,\000actions=drop\nin_port=3,actions=drop\n' \
+    printf 'in_port=1,actions=drop\n\000in_port=2,actions=drop\nin_port=3,actions=drop\n' \
         >"$TMPD/nul.flows"
     cli --port pcap:-,/dev/null --flows "$TMPD/nul.flows"
     local rc=$?
