@@ -22,6 +22,7 @@
 #include "sw_connmgr_priv.h"
 
 #define RUN_AT_LEAST_NS (1 * SW_CONNMGR_NS_MS)
+#define CONN_RUNS_PER_RUN 64
 
 /* ---- os/poll.h registration ----------------------------------------------- */
 
@@ -195,22 +196,46 @@ void sw_connmgr_flush(struct sw_connmgr *m)
 /* Returns true when connection mc must run at now_ns. */
 static bool mgr_conn_due(const struct mgr_conn *mc, uint64_t now_ns, bool all)
 {
-    return all || mc->w.ready || mc->w.fd < 0 || mc->deadline <= now_ns ||
+    return all || mc->force || mc->w.ready || mc->w.fd < 0 || mc->deadline <= now_ns ||
            sw_conn_has_work(mc->c);
 }
 
-/* Runs every connection that is due, reaps the closed ones, refreshes the
- * registrations, and recomputes the cached deadline and counts.  Returns
- * nothing. */
+/* Runs the connections that are due, at most CONN_RUNS_PER_RUN of them
+ * (the packet path waits for one run: 2,000 echo probes falling due
+ * together must not hold a packet for tens of milliseconds), starting at
+ * list position m->resume_at and wrapping around.  When it stops early it
+ * remembers where and keeps the manager due; what it skipped stays ready or
+ * due.  Returns nothing. */
+static void mgr_serve_due(struct sw_connmgr *m, uint64_t now_ns, bool all)
+{
+    unsigned budget = CONN_RUNS_PER_RUN;
+    size_t start = m->resume_at;
+    m->resume_at = 0;
+    for (int wrapped = 0; wrapped < 2; wrapped++) {
+        size_t pos = 0;
+        for (struct mgr_conn *mc = m->conns; mc; mc = mc->next, pos++) {
+            if (wrapped ? pos >= start : pos < start)
+                continue;
+            if (!mgr_conn_due(mc, now_ns, all))
+                continue;
+            if (budget-- == 0) {
+                m->resume_at = pos;
+                m->wake = true;
+                return;
+            }
+            mc->w.ready = mc->force = false;
+            mc->dirty = true;
+            sw_conn_run(mc->c, now_ns);
+        }
+    }
+}
+
+/* Runs the connections that are due (mgr_serve_due), reaps the closed
+ * ones, refreshes the registrations, and recomputes the cached deadline
+ * and counts.  Returns nothing. */
 static void mgr_run_conns(struct sw_connmgr *m, uint64_t now_ns, bool all)
 {
-    for (struct mgr_conn *mc = m->conns; mc; mc = mc->next) {
-        if (!mgr_conn_due(mc, now_ns, all))
-            continue;
-        mc->w.ready = false;
-        mc->dirty = true;
-        sw_conn_run(mc->c, now_ns);
-    }
+    mgr_serve_due(m, now_ns, all);
     /* what a later connection's callbacks sent to an earlier one */
     sw_connmgr_flush(m);
     /* Reap after everyone ran: callbacks may have closed any connection. */
@@ -329,9 +354,14 @@ static uint64_t mgr_endpoints_deadline(const struct sw_connmgr *m, uint64_t now_
 
 void sw_connmgr_run(struct sw_connmgr *m, uint64_t now_ns)
 {
-    bool all = !m->poll || m->run_all;
-    m->run_all = false;
-    mgr_run_endpoints(m, now_ns, all);
+    bool all = !m->poll; /* no loop: poll every connection by retrying */
+    bool endpoints_all = all || m->run_all;
+    if (m->run_all) {     /* every connection once (attach, reading resumes) */
+        for (struct mgr_conn *mc = m->conns; mc; mc = mc->next)
+            mc->force = true;
+        m->run_all = false;
+    }
+    mgr_run_endpoints(m, now_ns, endpoints_all);
     m->wake = false; /* new connections are run below */
     m->next_deadline = UINT64_MAX;
     mgr_run_conns(m, now_ns, all);

@@ -59,6 +59,7 @@ struct mgr_conn {
     bool as_controller;        /* added by sw_connmgr_add_conn as a controller */
     bool passive;              /* accepted by a listener (counts in max_passive) */
     bool dirty;                /* ran or flushed: watch and deadline to refresh */
+    bool force;                /* run it once whether ready or not */
     uint64_t deadline;         /* sw_conn_next_deadline when last refreshed */
     struct mgr_watch w;
 };
@@ -76,7 +77,8 @@ struct sw_connmgr {
     unsigned n_unwatched;      /* connections without a handle to watch */
     struct sw_conn_shared shared;
     bool budget_high;          /* the shared budget was above half at the last run */
-    bool run_all;              /* the next run visits every connection */
+    bool run_all;              /* the next run marks every connection `force` */
+    size_t resume_at;          /* list position where the last run stopped serving */
     struct sw_connmgr_stats st;
     struct sw_ratelog refuse_log, accept_log;
     struct os_poll *poll;      /* attached loop, or NULL */

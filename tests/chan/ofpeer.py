@@ -9,8 +9,9 @@ Usage: ofpeer.py CASE HOST PORT [ARGS...]
                        part without REPLY_MORE, all parts of one flow count)
                        and before its barrier, in order
   idle N SECONDS       opens N sessions (HELLO, then answering echo
-                       requests, nothing else); prints "idle: N sessions"
-                       once all are up, then holds them for SECONDS
+                       requests, nothing else); prints "idle: K up" every
+                       2 s until "idle: N sessions" (all up), then holds
+                       them; exits after SECONDS
   nonreading N REQS SECONDS
                        N sessions each send REQS flow stats requests and
                        read nothing for SECONDS; then they read, and it
@@ -245,7 +246,7 @@ def case_idle(host, port, n, seconds):
     n, seconds = int(n), float(seconds)
     idle = Idle()
     end = time.monotonic() + seconds
-    opened, announced = 0, False
+    opened, announced, progress = 0, False, time.monotonic() + 2
     while time.monotonic() < end:
         while opened < n and opened - idle.up < 100:
             idle.open(host, port)
@@ -254,6 +255,9 @@ def case_idle(host, port, n, seconds):
         if idle.up == n and not announced:
             print("idle: %d sessions" % n, flush=True)
             announced = True
+        if not announced and time.monotonic() >= progress:
+            print("idle: %d up" % idle.up, flush=True)
+            progress += 2
     print("idle: %d of %d sessions came up, %d still open at the end"
           % (idle.up, n, len(idle.sel.get_map())), flush=True)
 

@@ -71,12 +71,14 @@ load_switch_start() {
 }
 
 # 2,000 idle OpenFlow sessions (HELLO done, echoes answered) do not slow
-# forwarding: the median ping through the switch stays within 1 ms of the
-# median without them.  (The CPU they cost is measured by bench/chanbench.sh.)
+# forwarding: the median of 60 pings through the switch stays within 30%
+# + 0.2 ms of the median without them (a switch that reads every session
+# every millisecond adds 0.9-2.6 ms here).  (The CPU they cost is measured
+# by bench/chanbench.sh.)
 test_idle_connections_keep_latency() {
     [ -n "$SW_PID" ] || { echo "the load switch is not running"; return 1; }
     local base with loss med max
-    read -r loss base max <<<"$(ping_stats 30 0.05)"
+    read -r loss base max <<<"$(ping_stats 60 0.05)"
     [ "$loss" = 0 ] || { echo "no forwarding before the test (loss ${loss}%)"; return 1; }
     nsx "$SW" sh -c 'ulimit -n 8192; exec "$@"' sh timeout 120 $PY "$HERE/ofpeer.py" \
         idle 127.0.0.1 $OFPORT 2000 90 >"$TMPD/idle.out" 2>&1 &
@@ -87,10 +89,10 @@ test_idle_connections_keep_latency() {
     sleep 1
     local cpu
     cpu=$(cpu_percent "$SW_PID" 3)
-    read -r loss with max <<<"$(ping_stats 30 0.05)"
+    read -r loss with max <<<"$(ping_stats 60 0.05)"
     note "median ping: ${base} ms without, ${with} ms with 2000 idle sessions (max ${max} ms, loss ${loss}%); switch CPU meanwhile ${cpu}% of a core (ASan build)"
     [ "$loss" = 0 ] || { echo "loss ${loss}% with 2000 idle sessions"; return 1; }
-    awk -v a="$base" -v b="$with" 'BEGIN { exit !(b < a + 1.0) }' ||
+    awk -v a="$base" -v b="$with" 'BEGIN { exit !(b < a * 1.3 + 0.2) }' ||
         { echo "median ping ${with} ms with 2000 idle sessions, ${base} ms without"; return 1; }
 }
 

@@ -479,6 +479,43 @@ static void test_idle_sessions_cost_no_runs(void **state)
     os_poll_destroy(p);
 }
 
+/* One run serves at most 64 connections, so the packet path never waits
+ * for all of them; the rest follow in the next runs, none forgotten. */
+static void test_one_run_serves_a_bounded_number_of_connections(void **state)
+{
+    struct os_poll *p;
+    uint16_t port = attached_listener(&p);
+    enum { N = 100 };
+    static struct os_stream *cl[N];
+    for (int i = 0; i < N; i++) { /* in batches: the listen backlog is 64 */
+        assert_int_equal(os_stream_connect("127.0.0.1", port, &cl[i]), 0);
+        if (i % 25 == 24)
+            drive(p, T0, 20);
+    }
+    for (int i = 0; i < N; i++)
+        assert_int_equal(scp_send_msg(cl[i], 1, OFPT_HELLO, 1, NULL, 0), 0);
+    uint64_t end = scp_ms() + 3000;
+    while (F.n_connect < N && scp_ms() < end)
+        drive(p, T0, 10);
+    assert_int_equal(F.n_connect, N);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(scp_send_msg(cl[i], 1, OFPT_FEATURES_REQUEST, 2, NULL, 0), 0);
+    usleep(100 * 1000);
+    for (int i = 0; i < 4; i++)
+        os_poll_run(p, 0); /* up to 64 handles per call: all of them ready now */
+    assert_true(sw_connmgr_due(F.m, T0));
+    sw_connmgr_run(F.m, T0);
+    assert_int_equal(F.n_msgs, 64);
+    assert_true(sw_connmgr_due(F.m, T0)); /* the rest is still due */
+    sw_connmgr_run(F.m, T0);
+    assert_int_equal(F.n_msgs, N);
+    for (int i = 0; i < N; i++)
+        os_stream_close(cl[i]);
+    sw_connmgr_destroy(F.m);
+    F.m = NULL;
+    os_poll_destroy(p);
+}
+
 /* Past max_passive a client is accepted and closed at once, counted. */
 static void test_clients_over_the_limit_are_refused(void **state)
 {
@@ -569,6 +606,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attached_poll_loop_wakes_and_tracks_handles,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_sessions_cost_no_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_run_serves_a_bounded_number_of_connections,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_clients_over_the_limit_are_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_accept_out_of_descriptors_pauses_the_listener,
