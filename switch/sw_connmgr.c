@@ -22,7 +22,7 @@
 #include "sw_connmgr_priv.h"
 
 #define RUN_AT_LEAST_NS (1 * SW_CONNMGR_NS_MS)
-#define CONN_RUNS_PER_RUN 64
+#define CONN_RUNS_PER_RUN 16
 
 /* ---- os/poll.h registration ----------------------------------------------- */
 
@@ -202,7 +202,7 @@ static bool mgr_conn_due(const struct mgr_conn *mc, uint64_t now_ns, bool all)
 
 /* Runs the connections that are due, at most CONN_RUNS_PER_RUN of them
  * (the packet path waits for one run: 2,000 echo probes falling due
- * together must not hold a packet for tens of milliseconds), starting at
+ * together must not hold a packet for milliseconds), starting at
  * list position m->resume_at and wrapping around.  When it stops early it
  * remembers where and keeps the manager due; what it skipped stays ready or
  * due.  Returns nothing. */

@@ -71,9 +71,9 @@ load_switch_start() {
 }
 
 # 2,000 idle OpenFlow sessions (HELLO done, echoes answered) do not slow
-# forwarding: the median of 60 pings through the switch stays within 30%
-# + 0.2 ms of the median without them (a switch that reads every session
-# every millisecond adds 0.9-2.6 ms here).  (The CPU they cost is measured
+# forwarding: the median of 60 pings through the switch stays within
+# max(0.5 ms, 30%) of the median without them (a switch that reads every
+# session every millisecond adds 0.9-2.6 ms here, ASan build).  (The CPU they cost is measured
 # by bench/chanbench.sh.)
 test_idle_connections_keep_latency() {
     [ -n "$SW_PID" ] || { echo "the load switch is not running"; return 1; }
@@ -92,7 +92,7 @@ test_idle_connections_keep_latency() {
     read -r loss with max <<<"$(ping_stats 60 0.05)"
     note "median ping: ${base} ms without, ${with} ms with 2000 idle sessions (max ${max} ms, loss ${loss}%); switch CPU meanwhile ${cpu}% of a core (ASan build)"
     [ "$loss" = 0 ] || { echo "loss ${loss}% with 2000 idle sessions"; return 1; }
-    awk -v a="$base" -v b="$with" 'BEGIN { exit !(b < a * 1.3 + 0.2) }' ||
+    awk -v a="$base" -v b="$with" 'BEGIN { d = a * 0.3; if (d < 0.5) d = 0.5; exit !(b < a + d) }' ||
         { echo "median ping ${with} ms with 2000 idle sessions, ${base} ms without"; return 1; }
 }
 

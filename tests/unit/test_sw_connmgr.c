@@ -479,7 +479,7 @@ static void test_idle_sessions_cost_no_runs(void **state)
     os_poll_destroy(p);
 }
 
-/* One run serves at most 64 connections, so the packet path never waits
+/* One run serves at most 16 connections, so the packet path never waits
  * for all of them; the rest follow in the next runs, none forgotten. */
 static void test_one_run_serves_a_bounded_number_of_connections(void **state)
 {
@@ -503,12 +503,12 @@ static void test_one_run_serves_a_bounded_number_of_connections(void **state)
     usleep(100 * 1000);
     for (int i = 0; i < 4; i++)
         os_poll_run(p, 0); /* up to 64 handles per call: all of them ready now */
-    assert_true(sw_connmgr_due(F.m, T0));
-    sw_connmgr_run(F.m, T0);
-    assert_int_equal(F.n_msgs, 64);
-    assert_true(sw_connmgr_due(F.m, T0)); /* the rest is still due */
-    sw_connmgr_run(F.m, T0);
-    assert_int_equal(F.n_msgs, N);
+    for (uint64_t runs = 1; F.n_msgs < N; runs++) {
+        assert_true(sw_connmgr_due(F.m, T0)); /* the rest is still due */
+        sw_connmgr_run(F.m, T0);
+        assert_int_equal(F.n_msgs, runs * 16 < N ? runs * 16 : N);
+    }
+    assert_false(sw_connmgr_due(F.m, T0));
     for (int i = 0; i < N; i++)
         os_stream_close(cl[i]);
     sw_connmgr_destroy(F.m);
