@@ -207,7 +207,8 @@ static void conn_read(struct sw_conn *c, uint64_t now_ns)
 
 /* ---- timers ----------------------------------------------------------- */
 
-/* Returns true when `deadline` (0 = none) has passed at now_ns. */
+/* Returns true when `span` (SW_CONN_PROBE_OFF: never) has passed since
+ * `start` at now_ns. */
 static bool passed(uint64_t start, uint64_t span, uint64_t now_ns)
 {
     return span != SW_CONN_PROBE_OFF && now_ns - start >= span;
@@ -312,7 +313,7 @@ bool sw_conn_has_work(const struct sw_conn *c)
 
 /* ---- life cycle and accessors ----------------------------------------- */
 
-/* Returns cfg's value, or `def` when it is zero. */
+/* Returns v, or `def` when v is zero (a config field left to its default). */
 static uint64_t or_default(uint64_t v, uint64_t def)
 {
     return v ? v : def;
