@@ -297,6 +297,7 @@ int sw_conn_run(struct sw_conn *c, uint64_t now_ns)
     conn_update_pause(c, now_ns);
     conn_timers(c, now_ns);
     sw_conn_flush(c);
+    sw_conn_tx_release_idle(c);
     conn_update_pause(c, now_ns);
     return c->state == SW_CONN_CLOSED ? -ECONNRESET : 0;
 }

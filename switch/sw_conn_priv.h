@@ -58,4 +58,8 @@ bool sw_conn_tx_backlogged(const struct sw_conn *c);
 /* Releases the TX queue's memory (at destruction).  Returns nothing. */
 void sw_conn_tx_free(struct sw_conn *c);
 
+/* Releases the TX queue's memory if it is drained (at the end of a run:
+ * an idle connection holds none).  Returns nothing. */
+void sw_conn_tx_release_idle(struct sw_conn *c);
+
 #endif /* SW_CONN_PRIV_H */

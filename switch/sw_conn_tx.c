@@ -3,8 +3,9 @@
  * budget, flow control and the stall bound (see sw_conn.h).
  *
  * The queue is one buffer, tx[tx_head, tx_head + tx_len), allocated on the
- * first message and freed whenever it drains, so an idle connection holds
- * no output memory.  Its capacity is what counts against the shared
+ * first message and freed when a run ends with it drained (not on every
+ * flush: a flow dump writes 64 KiB batches through the same buffer), so an
+ * idle connection holds no output memory.  Its capacity is what counts against the shared
  * budget: the budget bounds memory, not just queued bytes.
  */
 #include <errno.h>
@@ -80,10 +81,17 @@ void sw_conn_flush(struct sw_conn *c)
             c->tx_progress_bytes = 0;
         }
     }
-    if (c->tx_len == 0 && c->tx) {
-        sw_conn_tx_free(c);
-        tx_backlog_over(c);
+    if (c->tx_len == 0) {
+        c->tx_head = 0;
+        if (c->dropped_in_backlog)
+            tx_backlog_over(c);
     }
+}
+
+void sw_conn_tx_release_idle(struct sw_conn *c)
+{
+    if (c->tx_len == 0 && c->tx)
+        sw_conn_tx_free(c);
 }
 
 /* Returns the capacity to grow the queue to for `need` bytes: doubling,
