@@ -139,6 +139,11 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
     return 0;
 }
 
+int sw_switch_add_local_port(struct sw_switch *sw, struct netdev *dev)
+{
+    return dp_add_port(sw->dp, dev, DP_PORT_LOCAL);
+}
+
 void sw_switch_destroy(struct sw_switch *sw)
 {
     if (!sw)
