@@ -142,6 +142,11 @@ const struct net_stats *net_get_stats(const struct net_stack *st);
 /* Returns the netdev the stack runs on. */
 struct netdev *net_netdev(const struct net_stack *st);
 
+/* Returns the TCP connections still moving data or closing (every block
+ * but listeners, TIME_WAIT and those the application holds closed): a
+ * program that wants its last bytes delivered polls until this is 0. */
+unsigned net_busy_conns(const struct net_stack *st);
+
 /* Bytes of heap the stack holds now (control blocks, tables, TCP buffers),
  * for the memory figures.  Returns the count. */
 size_t net_mem_used(const struct net_stack *st);

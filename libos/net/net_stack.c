@@ -191,6 +191,17 @@ struct netdev *net_netdev(const struct net_stack *st)
     return st->dev;
 }
 
+unsigned net_busy_conns(const struct net_stack *st)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < st->cfg.max_conns; i++) {
+        const struct net_tcb *t = &st->tcbs[i];
+        n += t->in_use && t->state != NET_TCP_LISTEN && t->state != NET_TCP_TIME_WAIT &&
+             t->state != NET_TCP_CLOSED;
+    }
+    return n;
+}
+
 size_t net_mem_used(const struct net_stack *st)
 {
     return sizeof *st + st->cfg.max_conns * sizeof *st->tcbs + st->buf_bytes;

@@ -295,8 +295,11 @@ static bool ack_input(struct net_tcb *t, const struct seg *sg)
         }
     }
     if (NET_SEQ_LEQ(sg->ack, t->snd_una)) {
+        /* A duplicate ACK (RFC 5681), except that a changed window does not
+         * disqualify it: a receiver whose application reads while it holds
+         * out-of-order data (Linux) moves its window in every duplicate. */
         if (sg->ack == t->snd_una && sg->len == 0 && !(sg->flags & (NET_TCP_SYN | NET_TCP_FIN)) &&
-            !win_changed && t->snd_max != t->snd_una)
+            t->snd_max != t->snd_una && (!win_changed || t->snd_wnd))
             dup_ack(t);
         return true;
     }

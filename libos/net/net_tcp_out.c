@@ -128,7 +128,10 @@ void net_tcp_output(struct net_tcb *t)
         return;
     for (int segs = 0; sends_data(t) && segs < MAX_SEGS_PER_OUTPUT; segs++) {
         uint32_t end = t->snd_una + t->snd.len; /* sequence after the last byte */
-        uint32_t wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+        /* RFC 3042 limited transmit: a new segment for each of the first
+         * two duplicate ACKs, so a small window still gets to three */
+        uint32_t cwnd = t->cwnd + (t->in_recovery ? 0 : (t->dupacks < 2 ? t->dupacks : 2) * t->mss);
+        uint32_t wnd = t->snd_wnd < cwnd ? t->snd_wnd : cwnd;
         int32_t usable = (int32_t)(t->snd_una + wnd - t->snd_nxt);
         uint32_t avail = NET_SEQ_LT(t->snd_nxt, end) ? end - t->snd_nxt : 0;
         uint32_t len = avail < t->mss ? avail : t->mss;
