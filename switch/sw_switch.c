@@ -60,10 +60,10 @@ static uint64_t pick_dpid(const struct sw_switch *sw)
 static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
 {
     sw->dpid = pick_dpid(sw);
-    /* Retry a lost controller at least once a second (back-off 0.1 s to
-     * 1 s), so the switch is back within a second of its controller. */
+    /* Retry a lost controller twice a second at least (back-off 0.1 s to
+     * 0.5 s), so the switch is back within a second of its controller. */
     struct sw_connmgr_config mc = { .tx_max_bytes = 32u << 20,
-                                    .backoff_max_ns = 1000 * OS_NS_PER_MS };
+                                    .backoff_max_ns = 500 * OS_NS_PER_MS };
     sw->agent = sw_agent_create(sw->dp, sw->pool, sw->dpid);
     struct sw_connmgr_cbs cbs = { sw_agent_on_connect, sw_agent_on_message,
                                   sw_agent_on_disconnect, sw->agent };

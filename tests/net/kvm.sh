@@ -171,7 +171,7 @@ case_osken() {
 case_dhcp() {
     local n=kvm-dhcp ok=0 why=$tmp/dhcp.why
     : >"$why"
-    ip netns exec "$pfx-ctl" timeout 100 dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=eth0 \
+    ip netns exec "$pfx-ctl" timeout 100 dnsmasq --no-daemon --conf-file=/dev/null --port=0 --no-ping --interface=eth0 \
         --bind-interfaces --dhcp-range=10.9.0.50,10.9.0.60,255.255.255.0,2m \
         --dhcp-leasefile="$tmp/kvm-leases" >"$tmp/dnsmasq-kvm.log" 2>&1 &
     dpid=$!

@@ -101,7 +101,7 @@ tcp_case() {
 dhcp_case() {
     local name=dhcp-hosted lp=$tmp/dhcp.linux np=$tmp/dhcp.netpeer
     setup_ns || { result $name 1; return; }
-    ip netns exec "$ns" timeout 60 dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
+    ip netns exec "$ns" timeout 60 dnsmasq --no-daemon --conf-file=/dev/null --port=0 --no-ping \
         --interface=sn0 --bind-interfaces --dhcp-range=10.77.0.50,10.77.0.60,255.255.255.0,2m \
         --dhcp-leasefile="$tmp/leases" --pid-file="$tmp/dnsmasq.pid" >"$tmp/dnsmasq.log" 2>&1 &
     pids+=($!)
