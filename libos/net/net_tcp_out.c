@@ -88,7 +88,8 @@ int net_tcp_send_segment(struct net_tcb *t, uint32_t seq, uint32_t len, uint8_t 
     os_put_be16(&th->csum, net_csum_fold(net_csum_add(
                                net_csum_pseudo(t->laddr, t->raddr, NET_IP_PROTO_TCP, tl),
                                p->data, tl)));
-    if (NET_SEQ_LT(seq, t->snd_max) && (len || (flags & (NET_TCP_SYN | NET_TCP_FIN))))
+    if ((flags & NET_TCP_SYN) ? t->rexmt_shift > 0
+                              : NET_SEQ_LT(seq, t->snd_max) && (len || (flags & NET_TCP_FIN)))
         st->stats.tcp_retransmits++;
     return net_ip_output(st, p, t->laddr, t->raddr, NET_IP_PROTO_TCP);
 }

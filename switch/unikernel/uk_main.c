@@ -215,6 +215,7 @@ static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw
         }
         if (now >= next_stats) {
             sw_switch_report_ports(sw, emit_console, NULL);
+            uk_net_report(net, emit_console, NULL);
             next_stats = now + interval;
         }
     }
@@ -319,6 +320,9 @@ int os_main(int argc, char **argv)
         run_switch(sw, net, &cfg, h.run_ms);
         pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
         sw_switch_report_ports(sw, emit_console, NULL);
+        uk_net_report(net, emit_console, NULL);
+        mem_get_stats(&ms);
+        pvh_printf("sluice: guest heap used %lu KiB\n", (unsigned long)(ms.used_bytes >> 10));
         sw_switch_report_flows(sw, os_clock_ns(), emit_console, NULL);
     }
     sw_switch_destroy(sw);

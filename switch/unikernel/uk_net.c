@@ -17,6 +17,10 @@
 
 #define MGMT_PACKETS 640  /* a virtio NIC posts up to 256 RX buffers per queue */
 #define LOCAL_PACKETS 256
+/* OpenFlow control traffic, not bulk data: 16 KiB windows each way keep a
+ * connection at 32 KiB of buffers (16 connections: 512 KiB). */
+#define UK_TCP_BUF (16u << 10)
+#define UK_TCP_CONNS 24
 
 struct uk_net {
     struct pkt_pool *pool;
@@ -85,7 +89,9 @@ int uk_net_start(const struct sw_config *cfg, uint64_t now_ns, struct uk_net **o
         return -ENOMEM;
     int rc = open_dev(n, cfg);
     if (rc == 0) {
-        rc = net_create(n->dev, n->pool, NULL, &n->st);
+        struct net_config nc = { .max_conns = UK_TCP_CONNS, .snd_buf = UK_TCP_BUF,
+                                 .rcv_buf = UK_TCP_BUF };
+        rc = net_create(n->dev, n->pool, &nc, &n->st);
         if (rc < 0)
             pvh_printf("sluice: cannot create the TCP/IP stack (%d)\n", rc);
     }
@@ -130,6 +136,28 @@ int uk_net_arm_wakeup(struct uk_net *n)
     if (n->local && netdev_arm_rx_wakeup(n->local) == -EAGAIN)
         return -EAGAIN; /* the stack sent frames the datapath has not taken yet */
     return net_arm_wakeup(n->st);
+}
+
+void uk_net_report(const struct uk_net *n, void (*emit)(const char *line, void *arg), void *arg)
+{
+    if (!n)
+        return;
+    char line[256], ip[16];
+    uint32_t a;
+    uint8_t plen;
+    bool up = net_get_addr(n->st, &a, &plen);
+    const struct net_stats *s = net_get_stats(n->st);
+    snprintf(line, sizeof line,
+             "net %s %s/%u rx %lu tx %lu tcp open %lu closed %lu aborted %lu busy %u "
+             "retransmits %lu dropped %lu, stack heap %lu KiB",
+             n->dev->name, up ? net_ip_str(a, ip, sizeof ip) : "none", up ? plen : 0,
+             (unsigned long)s->rx_frames, (unsigned long)s->tx_frames,
+             (unsigned long)s->tcp_conns_opened, (unsigned long)s->tcp_conns_closed,
+             (unsigned long)s->tcp_conns_aborted, net_busy_conns(n->st),
+             (unsigned long)s->tcp_retransmits,
+             (unsigned long)(s->tcp_bad + s->ip_bad + s->rx_bad_eth + s->arp_bad + s->udp_bad),
+             (unsigned long)(net_mem_used(n->st) >> 10));
+    emit(line, arg);
 }
 
 void uk_net_stop(struct uk_net *n)

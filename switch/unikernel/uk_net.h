@@ -52,6 +52,10 @@ uint64_t uk_net_deadline(const struct uk_net *n);
  * (frames waiting: do not sleep) or -EOPNOTSUPP (sleep briefly only). */
 int uk_net_arm_wakeup(struct uk_net *n);
 
+/* Writes one line about the stack (address, frames, TCP connections, the
+ * heap it holds) through emit.  Does nothing for NULL.  Returns nothing. */
+void uk_net_report(const struct uk_net *n, void (*emit)(const char *line, void *arg), void *arg);
+
 /* Detaches os/stream.h and frees the stack and its NIC or link (call after
  * sw_switch_destroy).  NULL ignored.  Returns nothing. */
 void uk_net_stop(struct uk_net *n);
