@@ -138,7 +138,11 @@ case_osken() {
     wait_listen || echo "os-ken did not listen" >>"$why"
     boot osken "--mgmt virtio:2 --ip 10.9.0.2/24 --controller tcp:10.9.0.1:6653 --fail-mode standalone" ||
         echo "no boot" >>"$why"
-    wait_grep "$tmp/osken1.log" "osken_l2: switch connected" 20 || echo "never connected" >>"$why"
+    if wait_grep "$tmp/osken1.log" "osken_l2: switch connected" 20; then
+        echo "info kvm-osken QEMU start to controller connected (static address) within $(echo "$(now) - $QSTART" | bc) s (TCG)"
+    else
+        echo "never connected" >>"$why"
+    fi
     flush_neigh
     pings h1 10.0.0.2 && pings h2 10.0.0.1 || echo "pings under os-ken" >>"$why"
     grep -q "osken_l2: flow dpid=" "$tmp/osken1.log" || echo "os-ken installed no flow" >>"$why"
