@@ -365,47 +365,40 @@ static void close_listener(struct net_tcb *l)
     net_tcb_free(l);
 }
 
-void net_tcp_close(struct net_tcp *c)
+/* The application lets go of t: orderly (queued data, then FIN; unread
+ * data resets instead) or abortive (RST now).  Returns nothing. */
+static void release(struct net_tcb *t, bool abortive)
 {
-    struct net_tcb *t = (struct net_tcb *)c;
-    if (!t)
-        return;
     struct net_stack *st = t->st;
     t->app = false;
     t->released = true;
-    switch (t->state) {
-    case NET_TCP_LISTEN:
+    if (t->state == NET_TCP_LISTEN) {
         close_listener(t);
-        break;
-    case NET_TCP_ESTABLISHED: case NET_TCP_CLOSE_WAIT:
-        if (t->rcv.len) { /* unread data: abort (RFC 2525 2.17) */
-            net_tcb_reset(t, 0);
-            break;
-        }
+    } else if (t->state == NET_TCP_CLOSED) { /* ended already; the error was seen */
+        net_tcb_free(t);
+    } else if (abortive || ((t->state == NET_TCP_ESTABLISHED || t->state == NET_TCP_CLOSE_WAIT) &&
+                            t->rcv.len)) { /* unread data: abort (RFC 2525 2.17) */
+        net_tcb_reset(t, 0);
+    } else if (t->state == NET_TCP_ESTABLISHED || t->state == NET_TCP_CLOSE_WAIT) {
         t->app_closed_fin = true;
         t->state = t->state == NET_TCP_ESTABLISHED ? NET_TCP_FIN_WAIT_1 : NET_TCP_LAST_ACK;
         net_tcp_output(t);
-        break;
-    default: /* SYN_SENT (no RST: it never got past SYN), CLOSED */
+    } else { /* SYN_SENT (no RST: it never got past SYN), CLOSED */
         net_tcb_free(t);
-        break;
     }
     net_eth_flush(st);
 }
 
+void net_tcp_close(struct net_tcp *c)
+{
+    if (c)
+        release((struct net_tcb *)c, false);
+}
+
 void net_tcp_abort(struct net_tcp *c)
 {
-    struct net_tcb *t = (struct net_tcb *)c;
-    if (!t)
-        return;
-    struct net_stack *st = t->st;
-    t->app = false;
-    t->released = true;
-    if (t->state == NET_TCP_LISTEN)
-        close_listener(t);
-    else
-        net_tcb_reset(t, 0);
-    net_eth_flush(st);
+    if (c)
+        release((struct net_tcb *)c, true);
 }
 
 enum net_tcp_state net_tcp_get_state(const struct net_tcp *c)

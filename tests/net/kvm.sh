@@ -218,7 +218,19 @@ case_inband() {
     result $n $ok "$why" "$tmp/inband.qemu" "$tmp/osken4.log"
 }
 
-for c in ${NET_KVM_CASES:-ofctl osken dhcp inband}; do
+# --- kvm-bad-ip: a bad --ip is a usage error (exit code 2) ------------------
+case_badip() {
+    local n=kvm-bad-ip log=$tmp/badip.qemu
+    timeout 30 qemu-system-x86_64 -M microvm -accel tcg -m 8M -nographic -nodefaults -no-reboot \
+        -serial stdio -kernel "$kernel" -append "--ip 10.0.0.300/24 --listen ptcp:6653" \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 -global virtio-mmio.force-legacy=false \
+        -netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0 >"$log" 2>&1
+    local st=$?
+    [ $st = 5 ] && grep -q "ip '10.0.0.300/24': expected ADDR/LEN" "$log"
+    result $n $? "$log"
+}
+
+for c in ${NET_KVM_CASES:-badip ofctl osken dhcp inband}; do
     case_$c
 done
 grep -E "^(ok|FAIL)" "$res" >/dev/null

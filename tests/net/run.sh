@@ -21,6 +21,7 @@
 #                       IPv4/TCP/UDP/ICMP checksums and no malformed frame
 # Unikernel cases (tests/net/kvm.sh, QEMU -accel tcg, the kvm image built
 # into BUILDROOT/kvm/ as tests/kvm/run.sh does):
+#   kvm-bad-ip          a malformed --ip stops the image with exit code 2
 #   kvm-ofctl           ovs-ofctl show / dump-flows / add-flow / dump-ports
 #                       against --listen ptcp:6653 on a --mgmt NIC
 #   kvm-osken           --controller tcp:IP:6653 to os-ken across a rig
