@@ -84,6 +84,13 @@ int uk_net_start(const struct sw_config *cfg, uint64_t now_ns, struct uk_net **o
     *out = NULL;
     if (!needs_stack(cfg))
         return 0;
+    for (unsigned i = 0; cfg->mgmt && i < cfg->n_ports; i++) {
+        if (!strcmp(cfg->ports[i], cfg->mgmt)) {
+            pvh_printf("sluice: --mgmt %s is also --port %u: a management NIC is the stack's "
+                       "alone\n", cfg->mgmt, i + 1);
+            return -EINVAL;
+        }
+    }
     struct uk_net *n = os_calloc(1, sizeof *n);
     if (!n)
         return -ENOMEM;
