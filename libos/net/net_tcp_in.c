@@ -185,7 +185,10 @@ static void syn_sent_input(struct net_tcb *t, const struct seg *sg)
         return;
     t->irs = sg->seq;
     t->rcv_nxt = sg->seq + 1;
-    t->rcv_adv = t->rcv_nxt;
+    /* our SYN offered this window: data may follow the SYN-ACK at once
+     * (an OpenFlow peer sends HELLO), before our ACK leaves */
+    uint32_t offered = net_tcp_rcv_window(t);
+    t->rcv_adv = t->rcv_nxt + (offered > 65535 ? 65535 : offered);
     net_tcp_apply_syn_opts(t, sg->mss, sg->wscale);
     t->snd_wnd = sg->win; /* never scaled in a SYN */
     t->snd_wl1 = sg->seq;

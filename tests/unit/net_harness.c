@@ -134,15 +134,24 @@ void nh_teardown(struct nh *h)
         pcap_close(h->pcap_h);
 }
 
+void nh_frames(struct nh *h, const uint8_t *const *frames, const size_t *lens, unsigned n)
+{
+    struct pkt *p[PKT_BURST];
+    assert_true(n <= PKT_BURST);
+    for (unsigned i = 0; i < n; i++) {
+        p[i] = pkt_alloc(h->pool);
+        assert_non_null(p[i]);
+        uint8_t *d = pkt_put(p[i], (uint32_t)lens[i]);
+        assert_non_null(d);
+        memcpy(d, frames[i], lens[i]);
+        nh_pcap_write(h, frames[i], lens[i]);
+    }
+    net_input(h->st, p, n, h->now);
+}
+
 void nh_frame(struct nh *h, const uint8_t *frame, size_t len)
 {
-    struct pkt *p = pkt_alloc(h->pool);
-    assert_non_null(p);
-    uint8_t *d = pkt_put(p, (uint32_t)len);
-    assert_non_null(d);
-    memcpy(d, frame, len);
-    nh_pcap_write(h, frame, len);
-    net_input(h->st, &p, 1, h->now);
+    nh_frames(h, &frame, &len, 1);
 }
 
 size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,

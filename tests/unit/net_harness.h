@@ -62,6 +62,9 @@ void nh_tcp(struct nh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_
 size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
                     uint32_t ack, uint16_t win, const void *data, uint32_t len,
                     uint16_t opt_mss, int opt_ws);
+/* Delivers n raw Ethernet frames in one burst (one net_input call).
+ * Returns nothing. */
+void nh_frames(struct nh *h, const uint8_t *const *frames, const size_t *lens, unsigned n);
 /* Delivers a raw Ethernet frame.  Returns nothing. */
 void nh_frame(struct nh *h, const uint8_t *frame, size_t len);
 /* Advances time to `now` and runs the stack's timers.  Returns nothing. */

@@ -101,6 +101,25 @@ static void test_active_open_completes_on_syn_ack(void **state)
     net_tcp_abort(c);
 }
 
+static void test_data_right_behind_syn_ack_is_kept(void **state)
+{
+    struct net_tcp *c;
+    struct nh_seg s;
+    uint8_t f1[2048], f2[2048];
+    char buf[16];
+    assert_int_equal(net_tcp_connect(H.st, NH_PEER_IP, 6653, &c), 0);
+    assert_true(nh_pop_tcp(&H, &s));
+    /* an OpenFlow controller's HELLO in the same burst as its SYN-ACK */
+    size_t l1 = nh_build_tcp(f1, 6653, s.sport, S | A, 9000, s.seq + 1, 65535, NULL, 0, 1460, -1);
+    size_t l2 = nh_build_tcp(f2, 6653, s.sport, A | P, 9001, s.seq + 1, 65535, "HELLO", 5, 0, -1);
+    const uint8_t *fr[] = { f1, f2 };
+    size_t lens[] = { l1, l2 };
+    nh_frames(&H, fr, lens, 2);
+    assert_int_equal(net_tcp_read(c, buf, sizeof buf), 5);
+    assert_memory_equal(buf, "HELLO", 5);
+    net_tcp_abort(c);
+}
+
 static void test_connect_refused_by_rst(void **state)
 {
     struct net_tcp *c;
@@ -460,6 +479,7 @@ int main(void)
         T(test_syn_ack_carries_mss_and_window_scale),
         T(test_syn_ack_without_peer_ws_offers_none),
         T(test_active_open_completes_on_syn_ack),
+        T(test_data_right_behind_syn_ack_is_kept),
         T(test_connect_refused_by_rst),
         T(test_rst_with_bad_ack_in_syn_sent_ignored),
         T(test_syn_to_closed_port_gets_rst_ack),
