@@ -111,6 +111,7 @@ struct net_tcb {
     bool fin_rcvd;
     bool have_ooo_fin;
     bool ws_ok;               /* both sides sent window scale */
+    bool sack_ok;             /* the peer sent SACK-permitted: our ACKs carry SACK blocks */
     bool timing;              /* an RTT sample is running */
     bool in_recovery;
     bool ack_now;             /* an ACK is owed */
@@ -312,8 +313,9 @@ void net_tcb_time_wait(struct net_tcb *t);
 /* A passive connection reached ESTABLISHED: moves it to its listener's
  * accept queue (or resets it when the queue is full).  Returns nothing. */
 void net_tcb_established_passive(struct net_tcb *t);
-/* Sets t's MSS and window scale from a SYN's options.  Returns nothing. */
-void net_tcp_apply_syn_opts(struct net_tcb *t, uint16_t mss, int wscale);
+/* Sets t's MSS, window scale and SACK use from a SYN's options.  Returns
+ * nothing. */
+void net_tcp_apply_syn_opts(struct net_tcb *t, uint16_t mss, int wscale, bool sack_ok);
 /* Initial congestion state after the handshake.  Returns nothing. */
 void net_tcp_init_cc(struct net_tcb *t);
 

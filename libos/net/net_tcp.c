@@ -159,8 +159,9 @@ void net_tcb_established_passive(struct net_tcb *t)
     t->t_keep = st->now + st->cfg.keepalive_idle_ns;
 }
 
-void net_tcp_apply_syn_opts(struct net_tcb *t, uint16_t mss, int wscale)
+void net_tcp_apply_syn_opts(struct net_tcb *t, uint16_t mss, int wscale, bool sack_ok)
 {
+    t->sack_ok = sack_ok;
     uint16_t ours = net_tcp_our_mss(t->st);
     t->mss = mss ? mss : MIN_MSS;
     if (t->mss > ours)

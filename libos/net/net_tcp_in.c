@@ -29,6 +29,7 @@ struct seg {
     uint32_t len;           /* data bytes */
     uint16_t mss;           /* MSS option, 0 = absent */
     int wscale;             /* window scale option, -1 = absent */
+    bool sack_ok;           /* SACK-permitted option */
 };
 
 /* Parses the options in [o, end) into sg.  Returns 0, or -EINVAL for an
@@ -49,6 +50,8 @@ static int parse_opts(const uint8_t *o, const uint8_t *end, struct seg *sg)
             sg->mss = os_get_be16(o + 2);
         else if (kind == NET_TCPOPT_WSCALE && o[1] == 3)
             sg->wscale = o[2] > 14 ? 14 : o[2];
+        else if (kind == NET_TCPOPT_SACK_PERM && o[1] == 2)
+            sg->sack_ok = true;
         o += o[1];
     }
     return 0;
@@ -153,7 +156,7 @@ static void listen_input(struct net_stack *st, struct net_tcb *l, const struct s
     t->snd_wnd = sg->win;
     t->snd_wl1 = sg->seq;
     t->snd_wl2 = t->iss;
-    net_tcp_apply_syn_opts(t, sg->mss, sg->wscale);
+    net_tcp_apply_syn_opts(t, sg->mss, sg->wscale, sg->sack_ok);
     t->state = NET_TCP_SYN_RCVD;
     t->timing = true;
     t->rtt_seq = t->iss;
@@ -189,7 +192,7 @@ static void syn_sent_input(struct net_tcb *t, const struct seg *sg)
      * (an OpenFlow peer sends HELLO), before our ACK leaves */
     uint32_t offered = net_tcp_rcv_window(t);
     t->rcv_adv = t->rcv_nxt + (offered > 65535 ? 65535 : offered);
-    net_tcp_apply_syn_opts(t, sg->mss, sg->wscale);
+    net_tcp_apply_syn_opts(t, sg->mss, sg->wscale, sg->sack_ok);
     t->snd_wnd = sg->win; /* never scaled in a SYN */
     t->snd_wl1 = sg->seq;
     t->snd_wl2 = sg->ack;
@@ -365,7 +368,10 @@ static bool ooo_add(struct net_tcb *t, uint32_t s, uint32_t e)
     }
     if (t->n_ooo == NET_TCP_OOO_MAX)
         return false;
-    t->ooo[t->n_ooo++] = (struct net_seq_range){ s, e };
+    /* most recent first: the first SACK block must hold the latest segment */
+    memmove(&t->ooo[1], &t->ooo[0], t->n_ooo * sizeof t->ooo[0]);
+    t->ooo[0] = (struct net_seq_range){ s, e };
+    t->n_ooo++;
     return true;
 }
 

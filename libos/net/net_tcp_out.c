@@ -12,7 +12,8 @@
 
 #include "libos/net/net_priv.h"
 
-#define OPT_BYTES_SYN 8 /* MSS (4) + NOP + window scale (3) */
+#define OPT_BYTES_SYN 12 /* MSS (4) + NOP + window scale (3) + NOP NOP SACK-permitted (2) */
+#define SACK_BLOCKS 3    /* at most, in an ACK (room left for nothing else) */
 #define MAX_SEGS_PER_OUTPUT 64
 
 uint32_t net_tcp_rcv_window(const struct net_tcb *t)
@@ -31,8 +32,9 @@ void net_tcp_arm_rexmt(struct net_tcb *t)
     t->t_rexmt = t->st->now + t->rto;
 }
 
-/* Writes the SYN options at o.  Returns nothing. */
-static void put_syn_opts(const struct net_tcb *t, uint8_t *o, bool offer_ws)
+/* Writes the SYN options at o (OPT_BYTES_SYN): MSS, and window scale and
+ * SACK-permitted when offered (NOPs otherwise).  Returns nothing. */
+static void put_syn_opts(const struct net_tcb *t, uint8_t *o, bool offer_ws, bool offer_sack)
 {
     o[0] = NET_TCPOPT_MSS;
     o[1] = 4;
@@ -41,6 +43,26 @@ static void put_syn_opts(const struct net_tcb *t, uint8_t *o, bool offer_ws)
     o[5] = offer_ws ? NET_TCPOPT_WSCALE : NET_TCPOPT_NOP;
     o[6] = offer_ws ? 3 : NET_TCPOPT_NOP;
     o[7] = offer_ws ? t->rcv_wscale : NET_TCPOPT_NOP;
+    o[8] = o[9] = NET_TCPOPT_NOP;
+    o[10] = offer_sack ? NET_TCPOPT_SACK_PERM : NET_TCPOPT_NOP;
+    o[11] = offer_sack ? 2 : NET_TCPOPT_NOP;
+}
+
+/* Writes SACK blocks for the out-of-order ranges at o (RFC 2018).
+ * Returns the option bytes written (0 when there is nothing to report). */
+static uint32_t put_sack(const struct net_tcb *t, uint8_t *o)
+{
+    unsigned n = t->n_ooo < SACK_BLOCKS ? t->n_ooo : SACK_BLOCKS;
+    if (!t->sack_ok || !n)
+        return 0;
+    o[0] = o[1] = NET_TCPOPT_NOP;
+    o[2] = NET_TCPOPT_SACK;
+    o[3] = (uint8_t)(2 + 8 * n);
+    for (unsigned i = 0; i < n; i++) {
+        os_put_be32(o + 4 + 8 * i, t->ooo[i].start);
+        os_put_be32(o + 8 + 8 * i, t->ooo[i].end);
+    }
+    return 4 + 8 * n;
 }
 
 int net_tcp_send_segment(struct net_tcb *t, uint32_t seq, uint32_t len, uint8_t flags)
@@ -50,7 +72,9 @@ int net_tcp_send_segment(struct net_tcb *t, uint32_t seq, uint32_t len, uint8_t 
         return -ENETUNREACH;
     if (!t->laddr)
         t->laddr = st->addr;
-    uint32_t opt = (flags & NET_TCP_SYN) ? OPT_BYTES_SYN : 0;
+    uint8_t sack[4 + 8 * SACK_BLOCKS];
+    uint32_t sack_len = (flags & (NET_TCP_SYN | NET_TCP_ACK)) == NET_TCP_ACK ? put_sack(t, sack) : 0;
+    uint32_t opt = (flags & NET_TCP_SYN) ? OPT_BYTES_SYN : sack_len;
     struct pkt *p = net_ip_alloc(st, NET_TCP_HLEN + opt + len);
     if (!p)
         return -ENOMEM;
@@ -65,8 +89,8 @@ int net_tcp_send_segment(struct net_tcb *t, uint32_t seq, uint32_t len, uint8_t 
     uint32_t field;
     if (flags & NET_TCP_SYN) {
         field = wnd > 65535 ? 65535 : wnd; /* never scaled in a SYN */
-        put_syn_opts(t, (uint8_t *)(th + 1),
-                     t->state == NET_TCP_SYN_SENT || t->ws_ok);
+        bool active = t->state == NET_TCP_SYN_SENT;
+        put_syn_opts(t, (uint8_t *)(th + 1), active || t->ws_ok, active || t->sack_ok);
     } else {
         field = wnd >> t->rcv_wscale;
         if (field > 65535)
@@ -80,6 +104,8 @@ int net_tcp_send_segment(struct net_tcb *t, uint32_t seq, uint32_t len, uint8_t 
         t->segs_unacked = 0;
     }
     os_put_be16(&th->win, (uint16_t)field);
+    if (sack_len)
+        memcpy(th + 1, sack, sack_len);
     th->csum = 0;
     th->urg = 0;
     if (len)

@@ -94,6 +94,8 @@ _Static_assert(sizeof(struct net_udp_hdr) == 8, "udp header");
 #define NET_TCPOPT_NOP 1
 #define NET_TCPOPT_MSS 2
 #define NET_TCPOPT_WSCALE 3
+#define NET_TCPOPT_SACK_PERM 4
+#define NET_TCPOPT_SACK 5
 
 struct net_tcp_hdr {
     be16 sport, dport;

@@ -16,6 +16,8 @@
 #include "libos/net/net_wire.h"
 #include "os/byteorder.h"
 
+bool nh_offer_sack;
+
 static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 
@@ -158,7 +160,8 @@ size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, u
                     uint32_t ack, uint16_t win, const void *data, uint32_t len,
                     uint16_t opt_mss, int opt_ws)
 {
-    uint32_t opt = (opt_mss ? 4 : 0) + (opt_ws >= 0 ? 4 : 0);
+    bool sack = nh_offer_sack && (flags & NET_TCP_SYN);
+    uint32_t opt = (opt_mss ? 4 : 0) + (opt_ws >= 0 ? 4 : 0) + (sack ? 4 : 0);
     uint32_t tl = NET_TCP_HLEN + opt + len;
     struct net_eth_hdr *e = (struct net_eth_hdr *)f;
     memcpy(e->dst, our_mac, 6);
@@ -190,6 +193,10 @@ size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, u
     }
     if (opt_ws >= 0) {
         o[0] = 1, o[1] = 3, o[2] = 3, o[3] = (uint8_t)opt_ws;
+        o += 4;
+    }
+    if (sack) {
+        o[0] = 1, o[1] = 1, o[2] = 4, o[3] = 2;
         o += 4;
     }
     if (len)
@@ -291,6 +298,12 @@ bool nh_pop_tcp(struct nh *h, struct nh_seg *s)
             s->mss = os_get_be16(t + i + 2);
         if (k == 3)
             s->wscale = t[i + 2];
+        if (k == 4)
+            s->sack_perm = true;
+        for (unsigned b = 0; k == 5 && b < (t[i + 1] - 2u) / 8 && b < 4; b++, s->n_sack++) {
+            s->sack[b][0] = os_get_be32(t + i + 2 + 8 * b);
+            s->sack[b][1] = os_get_be32(t + i + 6 + 8 * b);
+        }
         i += t[i + 1];
     }
     s->len = tl - hl;

@@ -30,6 +30,9 @@ struct nh_seg {
     uint16_t win;
     uint16_t mss;        /* option, 0 = absent */
     int wscale;          /* option, -1 = absent */
+    bool sack_perm;      /* SACK-permitted option */
+    unsigned n_sack;     /* SACK blocks */
+    uint32_t sack[4][2]; /* their [start, end) */
     uint8_t data[2048];
     uint32_t len;
     bool csum_ok;
@@ -57,6 +60,9 @@ void nh_teardown(struct nh *h);
 void nh_tcp(struct nh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
             uint32_t ack, uint16_t win, const void *data, uint32_t len, uint16_t opt_mss,
             int opt_ws);
+/* When true, the peer's SYNs (nh_tcp, nh_build_tcp) carry SACK-permitted. */
+extern bool nh_offer_sack;
+
 /* Builds the frame nh_tcp would deliver into f (2048 bytes).  Returns its
  * length. */
 size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,

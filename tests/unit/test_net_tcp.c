@@ -217,6 +217,44 @@ static void test_out_of_order_segment_reassembled(void **state)
     assert_memory_equal(buf, "helloworld", 10);
 }
 
+static void test_sack_blocks_report_holes_latest_first(void **state)
+{
+    struct nh_seg s;
+    uint32_t iss;
+    struct net_tcp *l, *c;
+    nh_offer_sack = true;
+    assert_int_equal(net_tcp_listen(H.st, 0, 81, &l), 0);
+    nh_tcp(&H, NH_PEER_PORT, 81, S, 100, 0, 65535, NULL, 0, 1460, -1);
+    assert_true(nh_pop_tcp(&H, &s));
+    nh_offer_sack = false;
+    assert_true(s.sack_perm);
+    iss = s.seq;
+    nh_tcp(&H, NH_PEER_PORT, 81, A, 101, iss + 1, 65535, NULL, 0, 0, -1);
+    assert_int_equal(net_tcp_accept(l, &c), 0);
+    nh_tcp(&H, NH_PEER_PORT, 81, A, 111, iss + 1, 65535, "0123456789", 10, 0, -1);
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.ack, 101);
+    assert_int_equal(s.n_sack, 1);
+    assert_int_equal(s.sack[0][0], 111);
+    assert_int_equal(s.sack[0][1], 121);
+    nh_tcp(&H, NH_PEER_PORT, 81, A, 131, iss + 1, 65535, "0123456789", 10, 0, -1);
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.n_sack, 2);
+    assert_int_equal(s.sack[0][0], 131); /* the latest first */
+    assert_int_equal(s.sack[1][0], 111);
+    net_tcp_abort(c);
+    net_tcp_close(l);
+}
+
+static void test_no_sack_blocks_without_permission(void **state)
+{
+    struct nh_seg s;
+    nh_drain(&H);
+    nh_tcp(&H, NH_PEER_PORT, 80, A, 1011, ISS + 1, 65535, "0123456789", 10, 0, -1);
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.n_sack, 0);
+}
+
 static void test_duplicate_segment_acked_not_delivered_twice(void **state)
 {
     char buf[16];
@@ -490,6 +528,8 @@ int main(void)
         TC(test_data_is_read_in_order),
         TC(test_out_of_order_segment_reassembled),
         TC(test_duplicate_segment_acked_not_delivered_twice),
+        T(test_sack_blocks_report_holes_latest_first),
+        TC(test_no_sack_blocks_without_permission),
         TC(test_rst_in_window_but_not_exact_gets_challenge_ack),
         TC(test_rst_at_rcv_nxt_resets),
         TC(test_rst_outside_window_ignored),
