@@ -95,6 +95,7 @@ struct net_ring {
 };
 
 #define NET_TCP_OOO_MAX 8
+#define NET_TCP_SACKED_MAX 4 /* ranges the peer reported (SACK scoreboard) */
 
 struct net_seq_range {
     uint32_t start, end; /* [start, end) in sequence space */
@@ -144,6 +145,9 @@ struct net_tcb {
 
     struct net_ring snd, rcv;
     struct net_seq_range ooo[NET_TCP_OOO_MAX];
+    struct net_seq_range sacked[NET_TCP_SACKED_MAX]; /* above snd_una */
+    uint8_t n_sacked;
+    uint32_t rexmit_next;     /* recovery: where the next hole search starts */
 
     struct net_tcb *parent;   /* listener of a passive connection not yet accepted */
     struct net_tcb *aq_next;  /* listener's accept queue link */
@@ -299,9 +303,18 @@ void net_tcb_reset(struct net_tcb *t, int err);
 uint16_t net_tcp_our_mss(const struct net_stack *st);
 /* Returns the window shift we use for a receive buffer of cfg.rcv_buf. */
 uint8_t net_tcp_our_wscale(const struct net_stack *st);
-/* Retransmits the first unacknowledged segment (fast retransmit, partial
- * ACK).  Returns nothing. */
-void net_tcp_retransmit_first(struct net_tcb *t);
+/* Retransmits one segment in recovery: the first hole at or after
+ * rexmit_next (snd_una at the latest) that the peer has not SACKed and that
+ * lies below what it did SACK; without SACK information, the segment at
+ * snd_una when rexmit_next is not past it.  Returns true when a segment
+ * went out (net_tcp_sack.c). */
+bool net_tcp_retransmit_next(struct net_tcb *t);
+/* Records the peer's SACK blocks [start, end) (RFC 2018).  Returns
+ * nothing. */
+void net_tcp_sack_update(struct net_tcb *t, const uint32_t (*blocks)[2], unsigned n);
+/* Forgets SACKed ranges below snd_una (after it advanced).  Returns
+ * nothing. */
+void net_tcp_sack_prune(struct net_tcb *t);
 /* Sends an owed ACK (and data) on every connection after a burst.
  * Returns nothing. */
 void net_tcp_flush_acks(struct net_stack *st);

@@ -30,6 +30,8 @@ struct seg {
     uint16_t mss;           /* MSS option, 0 = absent */
     int wscale;             /* window scale option, -1 = absent */
     bool sack_ok;           /* SACK-permitted option */
+    unsigned n_sack;        /* SACK blocks */
+    uint32_t sack[4][2];
 };
 
 /* Parses the options in [o, end) into sg.  Returns 0, or -EINVAL for an
@@ -52,6 +54,11 @@ static int parse_opts(const uint8_t *o, const uint8_t *end, struct seg *sg)
             sg->wscale = o[2] > 14 ? 14 : o[2];
         else if (kind == NET_TCPOPT_SACK_PERM && o[1] == 2)
             sg->sack_ok = true;
+        else if (kind == NET_TCPOPT_SACK && o[1] >= 10 && (o[1] - 2) % 8 == 0)
+            for (unsigned b = 0; b < (o[1] - 2u) / 8 && b < 4; b++, sg->n_sack++) {
+                sg->sack[b][0] = os_get_be32(o + 2 + 8 * b);
+                sg->sack[b][1] = os_get_be32(o + 6 + 8 * b);
+            }
         o += o[1];
     }
     return 0;
@@ -235,7 +242,10 @@ static void dup_ack(struct net_tcb *t)
     t->dupacks++;
     t->st->stats.tcp_dup_acks++;
     if (t->in_recovery) {
-        t->cwnd += t->mss; /* each dup ACK: a segment left the network */
+        /* each dup ACK: a segment left the network; it makes room for the
+         * next hole's repair (SACK) or else one more new segment */
+        if (!net_tcp_retransmit_next(t))
+            t->cwnd += t->mss;
         return;
     }
     if (t->dupacks != 3)
@@ -246,7 +256,8 @@ static void dup_ack(struct net_tcb *t)
     t->in_recovery = true;
     t->timing = false;
     t->st->stats.tcp_fast_retransmits++;
-    net_tcp_retransmit_first(t);
+    t->rexmit_next = t->snd_una;
+    net_tcp_retransmit_next(t);
     t->cwnd = t->ssthresh + 3 * t->mss;
     net_tcp_arm_rexmt(t);
 }
@@ -262,7 +273,9 @@ static void cc_on_ack(struct net_tcb *t, uint32_t acked)
             t->in_recovery = false;
             t->dupacks = 0;
         } else { /* partial ACK: the next hole is lost too */
-            net_tcp_retransmit_first(t);
+            if (!t->n_sacked)
+                t->rexmit_next = t->snd_una; /* NewReno: resend at snd_una */
+            net_tcp_retransmit_next(t);
             t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
             t->cwnd += t->mss;
             net_tcp_arm_rexmt(t);
@@ -300,6 +313,8 @@ static bool ack_input(struct net_tcb *t, const struct seg *sg)
             t->persist_backoff = 0;
         }
     }
+    if (t->sack_ok && sg->n_sack)
+        net_tcp_sack_update(t, (const uint32_t(*)[2])sg->sack, sg->n_sack);
     if (NET_SEQ_LEQ(sg->ack, t->snd_una)) {
         /* A duplicate ACK (RFC 5681), except that a changed window does not
          * disqualify it: a receiver whose application reads while it holds
@@ -319,6 +334,7 @@ static bool ack_input(struct net_tcb *t, const struct seg *sg)
     t->snd_una = sg->ack;
     if (NET_SEQ_LT(t->snd_nxt, t->snd_una))
         t->snd_nxt = t->snd_una;
+    net_tcp_sack_prune(t);
     t->rexmt_shift = 0;
     if (t->snd_una == t->snd_max)
         t->t_rexmt = NET_NEVER;

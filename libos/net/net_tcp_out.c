@@ -125,18 +125,6 @@ void net_tcp_send_ack(struct net_tcb *t)
     net_tcp_send_segment(t, t->snd_nxt, 0, NET_TCP_ACK);
 }
 
-void net_tcp_retransmit_first(struct net_tcb *t)
-{
-    uint32_t len = t->snd.len < t->mss ? t->snd.len : t->mss;
-    uint8_t flags = NET_TCP_ACK;
-    if (t->fin_sent && len == t->snd.len)
-        flags |= NET_TCP_FIN;
-    if (len || (flags & NET_TCP_FIN)) {
-        t->retransmits++;
-        net_tcp_send_segment(t, t->snd_una, len, flags | (len ? NET_TCP_PSH : 0));
-    }
-}
-
 /* Returns true when t's state sends data and FIN. */
 static bool sends_data(const struct net_tcb *t)
 {

@@ -75,6 +75,8 @@ static void rexmt_timeout(struct net_tcb *t)
     t->dupacks = 0;
     t->recover = t->snd_max;
     t->snd_nxt = t->snd_una; /* go back: resend from the first unacknowledged byte */
+    t->n_sacked = 0;         /* the peer may renege on what it SACKed */
+    t->rexmit_next = t->snd_una;
     net_tcp_output(t);
     net_tcp_arm_rexmt(t);
 }

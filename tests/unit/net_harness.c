@@ -17,6 +17,8 @@
 #include "os/byteorder.h"
 
 bool nh_offer_sack;
+uint32_t nh_sack[3][2];
+unsigned nh_n_sack;
 
 static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
@@ -161,7 +163,9 @@ size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, u
                     uint16_t opt_mss, int opt_ws)
 {
     bool sack = nh_offer_sack && (flags & NET_TCP_SYN);
-    uint32_t opt = (opt_mss ? 4 : 0) + (opt_ws >= 0 ? 4 : 0) + (sack ? 4 : 0);
+    unsigned blocks = (flags & NET_TCP_SYN) ? 0 : nh_n_sack;
+    uint32_t opt = (opt_mss ? 4 : 0) + (opt_ws >= 0 ? 4 : 0) + (sack ? 4 : 0) +
+                   (blocks ? 4 + 8 * blocks : 0);
     uint32_t tl = NET_TCP_HLEN + opt + len;
     struct net_eth_hdr *e = (struct net_eth_hdr *)f;
     memcpy(e->dst, our_mac, 6);
@@ -198,6 +202,14 @@ size_t nh_build_tcp(uint8_t *f, uint16_t sport, uint16_t dport, uint8_t flags, u
     if (sack) {
         o[0] = 1, o[1] = 1, o[2] = 4, o[3] = 2;
         o += 4;
+    }
+    if (blocks) {
+        o[0] = 1, o[1] = 1, o[2] = 5, o[3] = (uint8_t)(2 + 8 * blocks);
+        for (unsigned b = 0; b < blocks; b++) {
+            os_put_be32(o + 4 + 8 * b, nh_sack[b][0]);
+            os_put_be32(o + 8 + 8 * b, nh_sack[b][1]);
+        }
+        o += 4 + 8 * blocks;
     }
     if (len)
         memcpy(o, data, len);

@@ -62,6 +62,9 @@ void nh_tcp(struct nh *h, uint16_t sport, uint16_t dport, uint8_t flags, uint32_
             int opt_ws);
 /* When true, the peer's SYNs (nh_tcp, nh_build_tcp) carry SACK-permitted. */
 extern bool nh_offer_sack;
+/* SACK blocks the peer's next non-SYN segments carry (nh_n_sack of them). */
+extern uint32_t nh_sack[3][2];
+extern unsigned nh_n_sack;
 
 /* Builds the frame nh_tcp would deliver into f (2048 bytes).  Returns its
  * length. */

@@ -421,6 +421,41 @@ static void test_three_dup_acks_trigger_fast_retransmit(void **state)
     assert_int_equal(net_get_stats(H.st)->tcp_fast_retransmits, 1);
 }
 
+static void test_sacked_holes_repaired_one_per_dup_ack(void **state)
+{
+    struct nh_seg s;
+    uint32_t iss;
+    struct net_tcp *l, *c;
+    static char big[1460 * 4];
+    nh_offer_sack = true;
+    assert_int_equal(net_tcp_listen(H.st, 0, 81, &l), 0);
+    nh_tcp(&H, NH_PEER_PORT, 81, S, 100, 0, 65535, NULL, 0, 1460, -1);
+    assert_true(nh_pop_tcp(&H, &s));
+    nh_offer_sack = false;
+    iss = s.seq;
+    nh_tcp(&H, NH_PEER_PORT, 81, A, 101, iss + 1, 65535, NULL, 0, 0, -1);
+    assert_int_equal(net_tcp_accept(l, &c), 0);
+    assert_int_equal(net_tcp_write(c, big, sizeof big), (long)sizeof big);
+    assert_int_equal(nh_drain(&H), 4);
+    /* segments 1 and 3 lost: the peer SACKs 2 and 4 */
+    uint32_t d = iss + 1;
+    nh_sack[0][0] = d + 1460, nh_sack[0][1] = d + 2920;
+    nh_sack[1][0] = d + 4380, nh_sack[1][1] = d + 5840;
+    nh_n_sack = 2;
+    for (int i = 0; i < 3; i++)
+        nh_tcp(&H, NH_PEER_PORT, 81, A, 101, d, 65535, NULL, 0, 0, -1);
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.seq, d); /* fast retransmit of the first hole */
+    nh_drain(&H);
+    nh_tcp(&H, NH_PEER_PORT, 81, A, 101, d, 65535, NULL, 0, 0, -1); /* one more dup ACK */
+    nh_n_sack = 0;
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.seq, d + 2920); /* the second hole, without waiting for a partial ACK */
+    assert_int_equal(s.len, 1460);
+    net_tcp_abort(c);
+    net_tcp_close(l);
+}
+
 static void test_zero_window_holds_data_and_probes(void **state)
 {
     struct nh_seg s;
@@ -541,6 +576,7 @@ int main(void)
         TC(test_abort_sends_rst),
         TC(test_unacked_data_retransmitted_with_backoff),
         TC(test_three_dup_acks_trigger_fast_retransmit),
+        T(test_sacked_holes_repaired_one_per_dup_ack),
         TC(test_zero_window_holds_data_and_probes),
         TC(test_peer_window_scale_applied),
         TC(test_keepalive_probes_then_resets),
