@@ -76,7 +76,7 @@ struct net_stats {
     uint64_t tcp_half_open_evicted, tcp_accept_overflow;
     uint64_t tcp_retransmits, tcp_fast_retransmits, tcp_timeouts;
     uint64_t tcp_dup_acks, tcp_ooo_segs, tcp_ooo_drop, tcp_out_of_window;
-    uint64_t tcp_challenge_acks, tcp_keepalive_probes, tcp_window_probes;
+    uint64_t tcp_challenge_acks, tcp_keepalive_probes, tcp_window_probes, tcp_tail_probes;
     uint64_t tcp_conns_opened, tcp_conns_closed, tcp_conns_aborted;
     uint64_t dhcp_offers, dhcp_acks, dhcp_naks, dhcp_bad, dhcp_leases_lost;
     uint64_t nomem;             /* packet or buffer allocation failed */

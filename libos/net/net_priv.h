@@ -140,6 +140,8 @@ struct net_tcb {
     uint64_t t_rexmt;         /* retransmission (also SYN, FIN) */
     uint64_t t_persist;       /* zero-window probe */
     uint64_t t_keep;          /* keepalive / FIN_WAIT_2 / TIME_WAIT / handshake limit */
+    uint64_t t_probe;         /* tail loss probe (RFC 8985 TLP), before t_rexmt */
+    bool probe_sent;          /* one probe per flight, until an ACK advances */
     uint64_t persist_backoff;
     uint64_t last_rx;
 
@@ -309,9 +311,10 @@ uint8_t net_tcp_our_wscale(const struct net_stack *st);
  * snd_una when rexmit_next is not past it.  Returns true when a segment
  * went out (net_tcp_sack.c). */
 bool net_tcp_retransmit_next(struct net_tcb *t);
-/* Records the peer's SACK blocks [start, end) (RFC 2018).  Returns
- * nothing. */
-void net_tcp_sack_update(struct net_tcb *t, const uint32_t (*blocks)[2], unsigned n);
+/* Records the peer's SACK blocks [start, end) (RFC 2018).  Returns true
+ * when they reported bytes not SACKed before (a loss signal even on a
+ * segment that carries data, RFC 6675). */
+bool net_tcp_sack_update(struct net_tcb *t, const uint32_t (*blocks)[2], unsigned n);
 /* Forgets SACKed ranges below snd_una (after it advanced).  Returns
  * nothing. */
 void net_tcp_sack_prune(struct net_tcb *t);

@@ -54,7 +54,7 @@ struct net_tcb *net_tcb_alloc(struct net_stack *st)
     t->st = st;
     t->rto = INITIAL_RTO;
     t->mss = MIN_MSS;
-    t->t_rexmt = t->t_persist = t->t_keep = NET_NEVER;
+    t->t_rexmt = t->t_persist = t->t_keep = t->t_probe = NET_NEVER;
     t->born = st->now;
     t->rcv_wscale = net_tcp_our_wscale(st);
     return t;
@@ -118,7 +118,7 @@ void net_tcb_finish(struct net_tcb *t, int err)
     }
     t->state = NET_TCP_CLOSED;
     t->err = err;
-    t->t_rexmt = t->t_persist = t->t_keep = NET_NEVER;
+    t->t_rexmt = t->t_persist = t->t_keep = t->t_probe = NET_NEVER;
     tcb_free_buffers(t);
 }
 
@@ -133,7 +133,7 @@ void net_tcb_reset(struct net_tcb *t, int err)
 void net_tcb_time_wait(struct net_tcb *t)
 {
     t->state = NET_TCP_TIME_WAIT;
-    t->t_rexmt = t->t_persist = NET_NEVER;
+    t->t_rexmt = t->t_persist = t->t_probe = NET_NEVER;
     t->t_keep = t->st->now + t->st->cfg.time_wait_ns;
     tcb_free_buffers(t); /* nothing more to send or read */
 }

@@ -313,14 +313,18 @@ static bool ack_input(struct net_tcb *t, const struct seg *sg)
             t->persist_backoff = 0;
         }
     }
-    if (t->sack_ok && sg->n_sack)
-        net_tcp_sack_update(t, (const uint32_t(*)[2])sg->sack, sg->n_sack);
+    bool sack_news = t->sack_ok && sg->n_sack &&
+                     net_tcp_sack_update(t, (const uint32_t(*)[2])sg->sack, sg->n_sack);
     if (NET_SEQ_LEQ(sg->ack, t->snd_una)) {
         /* A duplicate ACK (RFC 5681), except that a changed window does not
          * disqualify it: a receiver whose application reads while it holds
          * out-of-order data (Linux) moves its window in every duplicate. */
-        if (sg->ack == t->snd_una && sg->len == 0 && !(sg->flags & (NET_TCP_SYN | NET_TCP_FIN)) &&
-            t->snd_max != t->snd_una && (!win_changed || t->snd_wnd))
+        /* With SACK, an ACK that reports newly SACKed bytes counts too, data
+         * or not (RFC 6675): a peer sending at the same time never sends a
+         * bare duplicate. */
+        if (sg->ack == t->snd_una && t->snd_max != t->snd_una &&
+            (sack_news || (sg->len == 0 && !(sg->flags & (NET_TCP_SYN | NET_TCP_FIN)) &&
+                           (!win_changed || t->snd_wnd))))
             dup_ack(t);
         return true;
     }
@@ -336,8 +340,9 @@ static bool ack_input(struct net_tcb *t, const struct seg *sg)
         t->snd_nxt = t->snd_una;
     net_tcp_sack_prune(t);
     t->rexmt_shift = 0;
+    t->probe_sent = false;
     if (t->snd_una == t->snd_max)
-        t->t_rexmt = NET_NEVER;
+        t->t_rexmt = t->t_probe = NET_NEVER;
     else
         net_tcp_arm_rexmt(t);
     cc_on_ack(t, acked);

@@ -29,7 +29,14 @@ uint32_t net_tcp_rcv_window(const struct net_tcb *t)
 
 void net_tcp_arm_rexmt(struct net_tcb *t)
 {
-    t->t_rexmt = t->st->now + t->rto;
+    uint64_t now = t->st->now;
+    t->t_rexmt = now + t->rto;
+    /* tail loss probe: 2 SRTT (at least 10 ms) after the last send, once per
+     * flight, while not recovering; it turns a lost tail or a lost stretch
+     * ACK into a fast recovery instead of a timeout */
+    uint64_t pto = 2 * t->srtt > 10 * NET_NS_MS ? 2 * t->srtt : 10 * NET_NS_MS;
+    bool probe = t->srtt && !t->probe_sent && !t->in_recovery && t->state >= NET_TCP_ESTABLISHED;
+    t->t_probe = probe && now + pto < t->t_rexmt ? now + pto : NET_NEVER;
 }
 
 /* Writes the SYN options at o (OPT_BYTES_SYN): MSS, and window scale and

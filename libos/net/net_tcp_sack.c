@@ -13,6 +13,15 @@
  */
 #include "libos/net/net_priv.h"
 
+/* Returns the bytes the scoreboard covers. */
+static uint32_t sacked_bytes(const struct net_tcb *t)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < t->n_sacked; i++)
+        n += t->sacked[i].end - t->sacked[i].start;
+    return n;
+}
+
 /* Adds [s, e) to the scoreboard, merging what it touches.  Returns
  * nothing. */
 static void sacked_add(struct net_tcb *t, uint32_t s, uint32_t e)
@@ -41,8 +50,9 @@ static void sacked_add(struct net_tcb *t, uint32_t s, uint32_t e)
     t->sacked[t->n_sacked++] = (struct net_seq_range){ s, e };
 }
 
-void net_tcp_sack_update(struct net_tcb *t, const uint32_t (*b)[2], unsigned n)
+bool net_tcp_sack_update(struct net_tcb *t, const uint32_t (*b)[2], unsigned n)
 {
+    uint32_t before = sacked_bytes(t);
     for (unsigned i = 0; i < n; i++) {
         uint32_t s = b[i][0], e = b[i][1];
         /* only blocks inside what is outstanding, non-empty */
@@ -52,6 +62,7 @@ void net_tcp_sack_update(struct net_tcb *t, const uint32_t (*b)[2], unsigned n)
             s = t->snd_una;
         sacked_add(t, s, e);
     }
+    return sacked_bytes(t) > before;
 }
 
 void net_tcp_sack_prune(struct net_tcb *t)

@@ -1,5 +1,9 @@
 /*
- * net_tcp_timer.c — TCP timers (see net_priv.h).  Three per connection:
+ * net_tcp_timer.c — TCP timers (see net_priv.h).  Four per connection:
+ *  - t_probe: tail loss probe (RFC 8985 TLP, simplified): 2 SRTT (at least
+ *    10 ms) after a send with nothing acknowledged, new data or the last
+ *    segment goes out once, so a lost tail or a lost stretch ACK costs a
+ *    fast recovery, not a 200 ms timeout;
  *  - t_rexmt: retransmission (RFC 6298: RTO = SRTT + 4 RTTVAR, at least
  *    200 ms as Linux uses rather than RFC 6298's 1 s, at most 60 s,
  *    doubled per timeout; the SYN, SYN-ACK and FIN ride on it too).  After
@@ -47,7 +51,7 @@ void net_tcp_rtt_sample(struct net_tcb *t, uint64_t r)
 static void rexmt_timeout(struct net_tcb *t)
 {
     struct net_stack *st = t->st;
-    t->t_rexmt = NET_NEVER;
+    t->t_rexmt = t->t_probe = NET_NEVER;
     bool handshake = t->state == NET_TCP_SYN_SENT || t->state == NET_TCP_SYN_RCVD;
     if (!handshake && t->snd_una == t->snd_max)
         return; /* nothing outstanding */
@@ -79,6 +83,30 @@ static void rexmt_timeout(struct net_tcb *t)
     t->rexmit_next = t->snd_una;
     net_tcp_output(t);
     net_tcp_arm_rexmt(t);
+}
+
+/* The tail loss probe timer fired: nothing was acknowledged for 2 SRTT.
+ * Sends new data if the windows allow, else the last segment again, so the
+ * peer's answer (with SACK) shows what is missing.  Returns nothing. */
+static void probe_timeout(struct net_tcb *t)
+{
+    t->t_probe = NET_NEVER;
+    if (t->snd_una == t->snd_max || t->in_recovery || t->probe_sent)
+        return;
+    t->probe_sent = true;
+    t->st->stats.tcp_tail_probes++;
+    uint32_t max = t->snd_max;
+    net_tcp_output(t);
+    if (t->snd_max != max)
+        return; /* new data went out: it is the probe */
+    uint32_t end = t->snd_una + t->snd.len;
+    uint32_t len = NET_SEQ_LT(t->snd_una, end) ? end - t->snd_una : 0;
+    if (len > t->mss)
+        len = t->mss;
+    uint8_t flags = NET_TCP_ACK | (len ? NET_TCP_PSH : 0);
+    if (t->fin_sent)
+        flags |= NET_TCP_FIN;
+    net_tcp_send_segment(t, end - len, len, flags);
 }
 
 /* The persist timer fired: probe the zero window.  Returns nothing. */
@@ -135,6 +163,8 @@ void net_tcp_timers(struct net_stack *st)
     uint64_t now = st->now;
     for (unsigned i = 0; i < st->cfg.max_conns; i++) {
         struct net_tcb *t = &st->tcbs[i];
+        if (t->in_use && now >= t->t_probe)
+            probe_timeout(t);
         if (t->in_use && now >= t->t_rexmt)
             rexmt_timeout(t);
         if (t->in_use && now >= t->t_persist)
@@ -153,6 +183,8 @@ uint64_t net_tcp_deadline(const struct net_stack *st)
             continue;
         if (t->t_rexmt < d)
             d = t->t_rexmt;
+        if (t->t_probe < d)
+            d = t->t_probe;
         if (t->t_persist < d)
             d = t->t_persist;
         if (t->t_keep < d)

@@ -383,7 +383,7 @@ static void test_abort_sends_rst(void **state)
     assert_int_equal(s.seq, ISS + 1);
 }
 
-static void test_unacked_data_retransmitted_with_backoff(void **state)
+static void test_unacked_data_probed_then_retransmitted_with_backoff(void **state)
 {
     struct nh_seg s;
     struct net_tcp_info ti;
@@ -392,10 +392,16 @@ static void test_unacked_data_retransmitted_with_backoff(void **state)
     assert_true(nh_pop_tcp(&H, &s));
     assert_int_equal(s.len, 4);
     net_tcp_get_info(C, &ti);
-    uint64_t rto = ti.rto_ns;
-    nh_advance(&H, H.now + rto - 1);
+    uint64_t rto = ti.rto_ns, t0 = H.now;
+    /* first the tail loss probe (10 ms here: SRTT is tiny), once */
+    nh_advance(&H, t0 + 10 * MS);
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.seq, ISS + 1);
+    assert_int_equal(s.len, 4);
+    assert_int_equal(net_get_stats(H.st)->tcp_tail_probes, 1);
+    nh_advance(&H, t0 + rto - 1);
     assert_int_equal(nh_tx_count(&H), 0);
-    nh_advance(&H, H.now + 1);
+    nh_advance(&H, t0 + rto);
     assert_true(nh_pop_tcp(&H, &s));
     assert_int_equal(s.seq, ISS + 1);
     assert_int_equal(s.len, 4);
@@ -574,7 +580,7 @@ int main(void)
         TC(test_simultaneous_close_via_closing),
         TC(test_close_with_unread_data_resets),
         TC(test_abort_sends_rst),
-        TC(test_unacked_data_retransmitted_with_backoff),
+        TC(test_unacked_data_probed_then_retransmitted_with_backoff),
         TC(test_three_dup_acks_trigger_fast_retransmit),
         T(test_sacked_holes_repaired_one_per_dup_ack),
         TC(test_zero_window_holds_data_and_probes),
