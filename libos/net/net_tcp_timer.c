@@ -99,13 +99,13 @@ static void probe_timeout(struct net_tcb *t)
     net_tcp_output(t);
     if (t->snd_max != max)
         return; /* new data went out: it is the probe */
-    uint32_t end = t->snd_una + t->snd.len;
-    uint32_t len = NET_SEQ_LT(t->snd_una, end) ? end - t->snd_una : 0;
+    /* the last segment sent: it ends at snd_max (before our FIN, if sent),
+     * never past it (bytes beyond snd_max were never sent) */
+    uint32_t end = t->snd_max - (t->fin_sent ? 1 : 0);
+    uint32_t len = end - t->snd_una;
     if (len > t->mss)
         len = t->mss;
-    uint8_t flags = NET_TCP_ACK | (len ? NET_TCP_PSH : 0);
-    if (t->fin_sent)
-        flags |= NET_TCP_FIN;
+    uint8_t flags = NET_TCP_ACK | (len ? NET_TCP_PSH : 0) | (t->fin_sent ? NET_TCP_FIN : 0);
     net_tcp_send_segment(t, end - len, len, flags);
 }
 

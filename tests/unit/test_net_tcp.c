@@ -462,6 +462,20 @@ static void test_sacked_holes_repaired_one_per_dup_ack(void **state)
     net_tcp_close(l);
 }
 
+static void test_tail_probe_resends_last_sent_segment_only(void **state)
+{
+    struct nh_seg s;
+    static char big[1460 * 8];
+    nh_drain(&H);
+    assert_int_equal(net_tcp_write(C, big, sizeof big), (long)sizeof big);
+    assert_int_equal(nh_drain(&H), 4); /* cwnd: 4 segments, 4 more wait */
+    nh_advance(&H, H.now + 10 * MS);
+    assert_true(nh_pop_tcp(&H, &s));
+    assert_int_equal(s.seq, ISS + 1 + 3 * 1460); /* the last one sent, not beyond */
+    assert_int_equal(s.len, 1460);
+    assert_int_equal(nh_tx_count(&H), 0);
+}
+
 static void test_zero_window_holds_data_and_probes(void **state)
 {
     struct nh_seg s;
@@ -583,6 +597,7 @@ int main(void)
         TC(test_unacked_data_probed_then_retransmitted_with_backoff),
         TC(test_three_dup_acks_trigger_fast_retransmit),
         T(test_sacked_holes_repaired_one_per_dup_ack),
+        TC(test_tail_probe_resends_last_sent_segment_only),
         TC(test_zero_window_holds_data_and_probes),
         TC(test_peer_window_scale_applied),
         TC(test_keepalive_probes_then_resets),
