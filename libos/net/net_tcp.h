@@ -1,8 +1,9 @@
 /*
  * net_tcp.h — TCP connections of a net_stack (RFC 793/9293 with RFC 5681
  * congestion control, RFC 6582 NewReno fast retransmit and recovery,
- * RFC 6298 retransmission timer, RFC 7323 window scaling, MSS option,
- * RFC 1122 keepalive, RFC 5961 RST/SYN checks, RFC 6528-style random ISNs).
+ * RFC 6298 retransmission timer, RFC 2018 SACK both ways, an RFC 8985
+ * style tail loss probe, RFC 7323 window scaling, MSS option, RFC 1122
+ * keepalive, RFC 5961 RST/SYN checks, RFC 6528-style random ISNs).
  *
  * A `struct net_tcp` is a control block: a listener (net_tcp_listen) or a
  * connection (net_tcp_connect, net_tcp_accept).  The application holds it
