@@ -6,8 +6,9 @@
  *   net_eth.c    Ethernet in/out, the TX batch, ARP cache and pending queue
  *   net_ip.c     IPv4 in/out, ICMP echo, UDP bindings
  *   net_dhcp.c   the DHCP client (a UDP binding on port 68)
- *   net_tcp_in.c / net_tcp_out.c / net_tcp_timer.c / net_tcp.c
- *                TCP input state machine, segment output, timers, the API
+ *   net_tcp_in.c / net_tcp_out.c / net_tcp_timer.c / net_tcp_sack.c / net_tcp.c
+ *                TCP input state machine, segment output, timers, the SACK
+ *                scoreboard, the API
  *   net_ring.c   byte rings for TCP buffers (with out-of-order ranges)
  *   net_stack.c  create/destroy, net_poll, addresses, deadlines
  *

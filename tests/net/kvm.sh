@@ -71,12 +71,13 @@ if ! "$rig" --prefix "$pfx" up "$topo" >"$tmp/rig.log" 2>&1; then
 fi
 
 # boot NAME APPEND: QEMU q35 with the three taps as virtio-net-pci NICs
-# (virtio:0 = h1, virtio:1 = h2, virtio:2 = ctl); log in $tmp/NAME.qemu.
+# (virtio:0 = h1, virtio:1 = h2, virtio:2 = ctl); log in $tmp/NAME.qemu,
+# with the port and stack counters every 2 s (for the failure report).
 boot() {
     local name=$1 append=$2
     QSTART=$(now)
     timeout 120 qemu-system-x86_64 -M q35 -accel tcg -m 24M -nographic -nodefaults -no-reboot \
-        -serial stdio -kernel "$kernel" -append "$append" \
+        -serial stdio -kernel "$kernel" -append "$append --stats-interval 2000" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -netdev "tap,id=n0,ifname=$pfx-t1,script=no,downscript=no" \
         -device "virtio-net-pci,netdev=n0,romfile=" \
