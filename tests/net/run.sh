@@ -16,7 +16,7 @@
 #                       both directions (tests/net/fault_netdev.c)
 #   dhcp-hosted         netpeer takes its address from dnsmasq, then 1 MB
 #   unit-pcaps          the crafted-segment unit tests (test_net_tcp,
-#                       test_net_ip) write every frame both ways to one pcap
+#                       test_net_ip, test_net_pcap) write every frame both ways to one pcap
 #                       per test; tshark must dissect them all with valid
 #                       IPv4/TCP/UDP/ICMP checksums and no malformed frame
 # Unikernel cases (tests/net/kvm.sh, QEMU -accel tcg, the kvm image built
@@ -138,7 +138,7 @@ pcap_case() {
     local n=unit-pcaps d=$tmp/pcaps bad=0 count=0 ut=$build/tests
     [ -x "$ut/test_net_tcp" ] || ut=$(dirname "$build")/unix-asan/tests # make test builds them there
     mkdir -p "$d"
-    for t in test_net_tcp test_net_ip; do
+    for t in test_net_tcp test_net_ip test_net_pcap; do
         SLUICE_NET_PCAP_DIR=$d "$ut/$t" >"$tmp/$t.log" 2>&1 || bad=1
     done
     for f in "$d"/*.pcap; do
