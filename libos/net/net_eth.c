@@ -37,7 +37,7 @@ void net_eth_xmit(struct net_stack *st, struct pkt *p)
     st->txq[st->n_txq++] = p;
 }
 
-/* Prepends the Ethernet header and queues p.  Takes p. */
+/* Prepends the Ethernet header and queues p.  Takes p.  Returns nothing. */
 static void eth_send(struct net_stack *st, struct pkt *p, const uint8_t *dst, uint16_t type)
 {
     struct net_eth_hdr *e = (struct net_eth_hdr *)pkt_push(p, NET_ETH_HLEN);

@@ -75,7 +75,7 @@ int net_ip_output(struct net_stack *st, struct pkt *p, uint32_t src, uint32_t ds
 }
 
 /* Answers an ICMP echo request in p (data at the ICMP header, len = ICMP
- * length) from src.  Takes p. */
+ * length) from src.  Takes p.  Returns nothing. */
 static void icmp_input(struct net_stack *st, struct pkt *p, uint32_t src)
 {
     struct net_cursor c = { p->data, p->data + p->len };
@@ -100,7 +100,8 @@ static void icmp_input(struct net_stack *st, struct pkt *p, uint32_t src)
     pkt_free(p);
 }
 
-/* Delivers a UDP datagram in p (data at the UDP header).  Takes p. */
+/* Delivers a UDP datagram in p (data at the UDP header).  Takes p.
+ * Returns nothing. */
 static void udp_input(struct net_stack *st, struct pkt *p, uint32_t src, uint32_t dst)
 {
     struct net_cursor c = { p->data, p->data + p->len };

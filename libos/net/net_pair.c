@@ -27,6 +27,9 @@ static struct pair_link *link_of(struct netdev *dev, unsigned *i)
     return l;
 }
 
+/* The netdev_class operations (os/netdev.h); each returns what that
+ * interface says. */
+
 static unsigned pair_rx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 {
     unsigned i;

@@ -22,7 +22,8 @@ void net_ring_free(struct net_ring *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Copies n bytes from src to ring position pos (modulo size). */
+/* Copies n bytes from src to ring position pos (modulo size).  Returns
+ * nothing. */
 static void ring_put(struct net_ring *r, uint32_t pos, const uint8_t *src, uint32_t n)
 {
     pos %= r->size;

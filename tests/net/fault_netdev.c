@@ -65,6 +65,9 @@ static unsigned apply(struct fault_dev *f, struct fault_dir *d, struct pkt **pkt
     return k;
 }
 
+/* The netdev_class operations (os/netdev.h); each returns what that
+ * interface says. */
+
 static unsigned fault_rx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 {
     struct fault_dev *f = dev->priv;

@@ -42,11 +42,13 @@ struct opts {
     unsigned timeout_s;
 };
 
+/* Returns byte i of either direction's stream. */
 static uint8_t pattern(uint64_t i)
 {
     return (uint8_t)((i % 251) ^ ((i / 251) & 255));
 }
 
+/* Prints the usage.  Returns 2 (the exit code). */
 static int usage(void)
 {
     fprintf(stderr, "usage: sluice-netpeer --port tap:NAME (--ip A/L[,GW] | --dhcp) "
@@ -94,7 +96,8 @@ static int parse(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* Waits until the netdev has frames or `until` (at most 1 ms). */
+/* Waits until the netdev has frames or `until` (at most 1 ms).  Returns
+ * nothing. */
 static void wait_dev(struct netdev *dev, uint64_t until)
 {
     uint64_t now = os_clock_ns();
@@ -129,6 +132,7 @@ struct xfer {
     int bad;
 };
 
+/* Returns 1 once the connection is up (accepted, or connected or failed). */
 static int xfer_connected(void *arg)
 {
     struct xfer *x = arg;
@@ -192,11 +196,13 @@ static int xfer_step(void *arg)
     return x->sent >= x->want_send && (x->recvd >= x->want_recv || x->eof);
 }
 
+/* Returns 1 when the stack has no connection still moving data or closing. */
 static int no_busy_conns(void *arg)
 {
     return net_busy_conns(arg) == 0;
 }
 
+/* Returns 1 at the peer's FIN (or an error). */
 static int xfer_eof(void *arg)
 {
     struct xfer *x = arg;
@@ -229,6 +235,7 @@ static int configure(struct net_stack *st, const struct opts *o, uint64_t deadli
     return 0;
 }
 
+/* Prints the stack's and the fault injector's counters.  Returns nothing. */
 static void print_stats(const struct net_stack *st, const struct netdev *dev, const char *fault)
 {
     const struct net_stats *s = net_get_stats(st);

@@ -31,6 +31,7 @@ struct memdev {
     struct nh *h;
 };
 
+/* Writes one frame to the test's pcap, if any.  Returns nothing. */
 static void nh_pcap_write(struct nh *h, const uint8_t *f, size_t len)
 {
     if (!h->pcap)
@@ -40,6 +41,9 @@ static void nh_pcap_write(struct nh *h, const uint8_t *f, size_t len)
     ph.ts.tv_usec = (long)(h->now / 1000 % 1000000);
     pcap_dump(h->pcap, &ph, f);
 }
+
+/* The netdev_class operations (os/netdev.h) of the in-memory device; each
+ * returns what that interface says. */
 
 static unsigned mem_rx(struct netdev *dev, struct pkt **pkts, unsigned n)
 {
