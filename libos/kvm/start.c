@@ -6,21 +6,28 @@
 #include <errno.h>
 #include <string.h>
 
-#include "libos/pvh/cmdline.h"
 #include "libos/kvm/kvm.h"
+#include "libos/pvh/boot_trace.h"
+#include "libos/pvh/cmdline.h"
 #include "libos/pvh/mem.h"
 #include "libos/pvh/plat.h"
+#include "libos/x86_64/apic.h"
 #include "libos/x86_64/cpu.h"
-#include "os/clock.h"
+#include "libos/x86_64/ioapic.h"
+#include "libos/x86_64/paging.h"
 #include "libos/x86_64/pci.h"
 #include "libos/x86_64/platform.h"
 #include "libos/x86_64/pvh.h"
 #include "libos/x86_64/serial.h"
-#include "libos/x86_64/tick.h"
 #include "libos/x86_64/trap.h"
 #include "libos/x86_64/tsc.h"
+#include "os/clock.h"
 
 #define CMDLINE_MAX 4096
+#define MICROVM_GED_PAGE 0xfea00000ull /* shutdown.c's sleep register */
+#define MICROVM_IRQ_BASE_IOAPIC2 24    /* QEMU microvm: virtio-mmio slot IRQs */
+#define MICROVM_IRQ_BASE_ACPI 16
+#define MICROVM_IRQ_BASE 5
 
 extern uint64_t boot_tsc;
 extern char __image_start[], __image_end[];
@@ -31,6 +38,7 @@ static char *kvm_argv[PVH_MAX_ARGS + 1];
 static struct pvh_mmio_hint hints[PVH_MAX_MMIO_HINTS];
 static unsigned n_hints;
 static int has_pci;
+static int has_acpi;
 
 unsigned kvm_mmio_hints(const struct pvh_mmio_hint **out)
 {
@@ -53,6 +61,13 @@ int kvm_has_pci(void)
     return has_pci;
 }
 
+int kvm_microvm_slot_irq(unsigned slot)
+{
+    if (ioapic_count() >= 2)
+        return MICROVM_IRQ_BASE_IOAPIC2 + (int)slot;
+    return (has_acpi ? MICROVM_IRQ_BASE_ACPI : MICROVM_IRQ_BASE) + (int)slot;
+}
+
 const char *plat_name(void)
 {
     return "kvm";
@@ -63,12 +78,28 @@ uint64_t plat_since_entry_ns(void)
     return tsc_delta_ns(boot_tsc, os_cycles());
 }
 
-/* One idle tick at most: the devices do not interrupt yet, so the CPU
- * wakes at the next tick (1/TICK_HZ) and the caller polls again. */
+/* Halts until a device interrupt or the one-shot timer (apic.h). */
 void plat_idle_until(uint64_t deadline_ns)
 {
-    if (os_clock_ns() < deadline_ns)
-        tick_idle();
+    apic_halt_until(deadline_ns);
+}
+
+/* Stops the boot with a message.  Never returns. */
+static void __attribute__((noreturn)) kvm_boot_fail(const char *why)
+{
+    serial_printf("boot: %s; stopping\n", why);
+    plat_exit(PLAT_EXIT_FAIL);
+}
+
+/* Builds the W^X page tables and maps the shutdown register.  Stops the
+ * boot when out of memory. */
+static void kvm_paging(const struct hvm_start_info *si)
+{
+    uintptr_t lo, hi;
+    mem_arena_range(&lo, &hi);
+    if (pg_init(si, lo, hi))
+        kvm_boot_fail("no memory for the page tables");
+    pg_map_mmio(MICROVM_GED_PAGE, PG_SIZE);
 }
 
 void plat_start(const struct hvm_start_info *si)
@@ -88,22 +119,26 @@ void plat_start(const struct hvm_start_info *si)
         cmdline[n] = '\0';
     }
     memcpy(words, cmdline, sizeof words);
+    has_acpi = si->rsdp_paddr != 0;
     uint64_t hz = tsc_init();
-    unsigned tick = tick_init();
-    serial_printf("boot: TSC %lu.%03lu MHz (%s), idle tick %u Hz%s\n", (unsigned long)(hz / 1000000),
-                  (unsigned long)(hz / 1000 % 1000), tsc_source(), tick,
-                  tick ? " (local APIC)" : " (none: idle loop spins)");
-    if (mem_init(si)) {
-        serial_puts("boot: no usable RAM in the memory map; stopping\n");
-        plat_exit(PLAT_EXIT_FAIL);
-    }
+    boot_trace_mark("clock");
+    if (mem_init(si))
+        kvm_boot_fail("no usable RAM in the memory map");
+    unsigned version = si->version, entries = si->memmap_entries;
+    boot_trace_mark("memory");
+    kvm_paging(si);
+    boot_trace_mark("paging");
+    int apic = apic_init();
+    boot_trace_mark("apic");
     struct mem_stats ms;
     mem_get_stats(&ms);
-    serial_printf("boot: start_info v%u, %u memory map entries, RAM %lu KiB, image %lu KiB, "
-                  "heap %lu KiB\n", si->version, si->memmap_entries,
-                  (unsigned long)(ms.ram_bytes >> 10),
+    serial_printf("boot: TSC %lu.%03lu MHz (%s), timer %s%s; start_info v%u, %u memory map "
+                  "entries, RAM %lu KiB, image %lu KiB, heap %lu KiB; W^X paging (%u table "
+                  "pages)\n", (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
+                  tsc_source(), apic_timer_mode(), apic ? " (no interrupts: idle loop spins)" : "",
+                  version, entries, (unsigned long)(ms.ram_bytes >> 10),
                   (unsigned long)((__image_end - __image_start) >> 10),
-                  (unsigned long)(ms.arena_bytes >> 10));
+                  (unsigned long)(ms.arena_bytes >> 10), pg_table_pages());
     serial_printf("boot: command line \"%s\"\n", cmdline);
     static char prog[] = "sluice";
     struct pvh_cmdline_result cr =
@@ -120,6 +155,7 @@ void plat_start(const struct hvm_start_info *si)
     serial_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
                   "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
                   (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
+    boot_trace_mark("platform");
     int rc = os_main(cr.argc, kvm_argv);
     plat_exit(rc);
 }

@@ -2,11 +2,15 @@
 #include "libos/x86_64/tsc.h"
 
 #include "libos/x86_64/cpu.h"
+#include "libos/x86_64/pvclock.h"
 #include "os/clock.h"
 
 #define PIT_HZ 1193182u
-#define PIT_TICKS 11932u           /* 10 ms */
-#define PIT_SPIN_MAX 20000000u
+#define PIT_TICKS 1193u            /* 1 ms: 0.1% resolution */
+#define PIT_SPIN_MAX 2000000u      /* PIT reads before giving up */
+#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01u
+#define KVM_FEATURE_CLOCKSOURCE2 (1u << 3)
+#define PVCLOCK_TRIES 1000
 
 static uint64_t tsc_freq;
 static uint64_t tsc_mult;          /* ns per tick in 32.32 fixed point */
@@ -26,6 +30,30 @@ static uint64_t tsc_from_hv_leaf(void)
         return 0;
     cpu_cpuid(0x40000010, 0, r);
     return (uint64_t)r[0] * 1000;
+}
+
+/* Returns TSC Hz from KVM's pvclock (registered for one read, then
+ * unregistered), or 0 when not running on KVM. */
+static uint64_t tsc_from_kvm_pvclock(void)
+{
+    static struct pvclock_time_info ti __attribute__((aligned(64)));
+    uint32_t r[4], mul;
+    int8_t shift;
+    cpu_cpuid(1, 0, r);
+    if (!(r[2] & (1u << 31)))
+        return 0;
+    cpu_cpuid(0x40000000, 0, r);
+    if (r[1] != 0x4b4d564b || r[2] != 0x564b4d56 || r[3] != 0x4d || r[0] < 0x40000001)
+        return 0; /* not "KVMKVMKVM" */
+    cpu_cpuid(0x40000001, 0, r);
+    if (!(r[0] & KVM_FEATURE_CLOCKSOURCE2))
+        return 0;
+    uint64_t pa = (uintptr_t)&ti;
+    __asm__ volatile("wrmsr" : : "c"(MSR_KVM_SYSTEM_TIME_NEW), "a"((uint32_t)pa | 1),
+                     "d"((uint32_t)(pa >> 32)) : "memory");
+    int rc = pvclock_read(&ti, PVCLOCK_TRIES, &mul, &shift);
+    __asm__ volatile("wrmsr" : : "c"(MSR_KVM_SYSTEM_TIME_NEW), "a"(0), "d"(0) : "memory");
+    return rc ? 0 : pvclock_tsc_hz(mul, shift);
 }
 
 /* Returns TSC Hz from CPUID 0x15, or 0. */
@@ -50,7 +78,8 @@ static uint16_t pit_read0(void)
     return (uint16_t)(hi << 8 | lo);
 }
 
-/* Returns TSC Hz measured against PIT channel 0 over ~10 ms, or 0. */
+/* Returns TSC Hz measured against PIT channel 0 over ~1 ms (at most
+ * PIT_SPIN_MAX reads), or 0. */
 static uint64_t tsc_from_pit(void)
 {
     cpu_outb(0x43, 0x34); /* channel 0, lo/hi, mode 2, binary */
@@ -112,6 +141,8 @@ uint64_t tsc_init(void)
     uint64_t hz;
     if ((hz = tsc_from_hv_leaf()))
         tsc_src = "cpuid-0x40000010";
+    else if ((hz = tsc_from_kvm_pvclock()))
+        tsc_src = "kvm-pvclock";
     else if ((hz = tsc_from_leaf15()))
         tsc_src = "cpuid-0x15";
     else if ((hz = tsc_from_pit()))
@@ -133,6 +164,11 @@ const char *tsc_source(void)
 uint64_t tsc_hz(void)
 {
     return tsc_freq;
+}
+
+uint64_t tsc_ns_to_cycles(uint64_t ns)
+{
+    return (uint64_t)((unsigned __int128)ns * tsc_freq / OS_NS_PER_SEC);
 }
 
 uint64_t tsc_delta_ns(uint64_t a, uint64_t b)
