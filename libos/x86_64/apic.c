@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "libos/x86_64/cpu.h"
 #include "libos/x86_64/paging.h"
@@ -82,20 +83,28 @@ static void apic_timer_disarm(void)
         apic_write(APIC_TIMER_INIT, 0);
 }
 
-/* Measures the APIC timer's counts per ms against the TSC (bounded).
- * Returns it, or 0. */
+/* Measures the APIC timer's counts per ms against the TSC over
+ * CALIBRATE_NS, reading the counter between two clock readings and trying
+ * again (at most 3 times) when they lie far apart (the vCPU was descheduled
+ * in between).  Returns it, or 0. */
 static uint64_t apic_calibrate(void)
 {
+    uint64_t best = 0;
     apic_write(APIC_TIMER_DIV, 0xb); /* divide by 1 */
     apic_write(APIC_LVT_TIMER, APIC_MASKED | APIC_TIMER_VECTOR);
-    apic_write(APIC_TIMER_INIT, 0xffffffffu);
-    uint64_t t0 = os_clock_ns();
-    while (os_clock_ns() - t0 < CALIBRATE_NS)
-        cpu_pause();
-    uint32_t left = apic_read(APIC_TIMER_CUR);
-    uint64_t ns = os_clock_ns() - t0;
+    for (int attempt = 0; attempt < 3 && !best; attempt++) {
+        apic_write(APIC_TIMER_INIT, 0xffffffffu);
+        uint64_t t0 = os_clock_ns();
+        while (os_clock_ns() - t0 < CALIBRATE_NS)
+            cpu_pause();
+        uint64_t a = os_clock_ns();
+        uint32_t left = apic_read(APIC_TIMER_CUR);
+        uint64_t b = os_clock_ns();
+        if (b - a < CALIBRATE_NS / 10)
+            best = (uint64_t)(0xffffffffu - left) * OS_NS_PER_MS / ((a + b) / 2 - t0);
+    }
     apic_write(APIC_TIMER_INIT, 0);
-    return (uint64_t)(0xffffffffu - left) * OS_NS_PER_MS / ns;
+    return best;
 }
 
 /* Checks that an armed timer interrupts.  Returns true when it did. */
@@ -145,7 +154,12 @@ int apic_init(void)
 
 const char *apic_timer_mode(void)
 {
-    return mode == MODE_DEADLINE ? "tsc-deadline" : mode == MODE_ONESHOT ? "one-shot" : "none";
+    static char buf[40];
+    if (mode != MODE_ONESHOT)
+        return mode == MODE_DEADLINE ? "tsc-deadline" : "none";
+    snprintf(buf, sizeof buf, "one-shot %lu.%03lu MHz", (unsigned long)(apic_per_ms / 1000),
+             (unsigned long)(apic_per_ms % 1000));
+    return buf;
 }
 
 int apic_alloc_vector(void)
@@ -179,12 +193,23 @@ void apic_halt_until(uint64_t deadline_ns)
             cpu_pause();
         return;
     }
+    uint64_t fired = apic_timer_count;
     if (deadline_ns != UINT64_MAX)
         apic_timer_arm(deadline_ns - now);
     halts++;
     __asm__ volatile("sti; hlt; cli" ::: "memory");
-    if (deadline_ns != UINT64_MAX)
-        apic_timer_disarm();
+    if (deadline_ns == UINT64_MAX)
+        return;
+    apic_timer_disarm();
+    uint64_t woke = os_clock_ns();
+    if (mode == MODE_ONESHOT && apic_timer_count != fired && woke < deadline_ns &&
+        deadline_ns - now <= MAX_ARM_NS) {
+        /* The timer came early: its rate was underestimated.  Correct it
+         * by what this sleep showed (at most doubling it). */
+        uint64_t slept = woke - now ? woke - now : 1, want = deadline_ns - now;
+        uint64_t rate = (uint64_t)((unsigned __int128)apic_per_ms * want / slept);
+        apic_per_ms = rate > 2 * apic_per_ms ? 2 * apic_per_ms : rate;
+    }
 }
 
 void apic_get_stats(struct apic_stats *st)

@@ -78,25 +78,50 @@ static uint16_t pit_read0(void)
     return (uint16_t)(hi << 8 | lo);
 }
 
-/* Returns TSC Hz measured against PIT channel 0 over ~1 ms (at most
- * PIT_SPIN_MAX reads), or 0. */
+/* A PIT reading bracketed by two TSC readings. */
+struct pit_sample {
+    uint16_t count;
+    uint64_t tsc;     /* midpoint of the bracket */
+    uint64_t width;   /* TSC ticks the bracket took */
+};
+
+static struct pit_sample pit_sample(void)
+{
+    uint64_t a = os_cycles();
+    uint16_t c = pit_read0();
+    uint64_t b = os_cycles();
+    return (struct pit_sample){ c, a + (b - a) / 2, b - a };
+}
+
+/* One measurement over PIT_TICKS.  Returns TSC Hz, or 0 when the PIT does
+ * not count or a reading was not tight (the vCPU was descheduled while it
+ * read: its bracket is wider than 1% of the window). */
+static uint64_t tsc_pit_window(void)
+{
+    struct pit_sample s0 = pit_sample(), s = s0;
+    unsigned spins = 0;
+    while ((uint16_t)(s0.count - s.count) < PIT_TICKS && s.count <= s0.count &&
+           spins++ < PIT_SPIN_MAX)
+        s = pit_sample();
+    uint16_t ticks = (uint16_t)(s0.count - s.count);
+    uint64_t cycles = s.tsc - s0.tsc;
+    if (s.count > s0.count || ticks < PIT_TICKS / 2 || 100 * (s0.width + s.width) > cycles)
+        return 0;
+    uint64_t hz = cycles * PIT_HZ / ticks;
+    return hz >= 100000000ull && hz <= 20000000000ull ? hz : 0;
+}
+
+/* Returns TSC Hz measured against PIT channel 0 over ~1 ms (up to 3 tries,
+ * each at most PIT_SPIN_MAX reads), or 0. */
 static uint64_t tsc_from_pit(void)
 {
     cpu_outb(0x43, 0x34); /* channel 0, lo/hi, mode 2, binary */
     cpu_outb(0x40, 0xff);
     cpu_outb(0x40, 0xff);
-    uint16_t c0 = pit_read0();
-    uint64_t t0 = os_cycles();
-    uint16_t c = c0;
-    unsigned spins = 0;
-    while ((uint16_t)(c0 - c) < PIT_TICKS && c <= c0 && spins++ < PIT_SPIN_MAX)
-        c = pit_read0();
-    uint64_t t1 = os_cycles();
-    uint16_t ticks = (uint16_t)(c0 - c);
-    if (c > c0 || ticks < PIT_TICKS / 2)
-        return 0;
-    uint64_t hz = (t1 - t0) * PIT_HZ / ticks;
-    return hz >= 100000000ull && hz <= 20000000000ull ? hz : 0;
+    uint64_t hz = 0;
+    for (int attempt = 0; attempt < 3 && !hz; attempt++)
+        hz = tsc_pit_window();
+    return hz;
 }
 
 /* Reads CMOS RTC register `reg`. */
