@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "libos/kvm/console.h"
 #include "libos/kvm/kvm.h"
 #include "libos/pvh/boot_trace.h"
 #include "libos/pvh/cmdline.h"
@@ -78,16 +79,22 @@ uint64_t plat_since_entry_ns(void)
     return tsc_delta_ns(boot_tsc, os_cycles());
 }
 
-/* Halts until a device interrupt or the one-shot timer (apic.h). */
+/* Idle time drains the console a chunk at a time (returning at once while
+ * bytes remain, so the caller polls between chunks), refines a
+ * PIT-calibrated TSC rate (tsc.h), and otherwise halts until a device
+ * interrupt or the one-shot timer (apic.h). */
 void plat_idle_until(uint64_t deadline_ns)
 {
+    if (kvm_console_drain(CONSOLE_IDLE_CHUNK))
+        return;
+    tsc_refine();
     apic_halt_until(deadline_ns);
 }
 
 /* Stops the boot with a message.  Never returns. */
 static void __attribute__((noreturn)) kvm_boot_fail(const char *why)
 {
-    serial_printf("boot: %s; stopping\n", why);
+    pvh_printf("boot: %s; stopping\n", why);
     plat_exit(PLAT_EXIT_FAIL);
 }
 
@@ -106,9 +113,9 @@ void plat_start(const struct hvm_start_info *si)
 {
     serial_init();
     trap_init();
-    serial_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
+    pvh_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
     if (!si || si->magic != HVM_START_MAGIC) {
-        serial_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
+        pvh_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
                       si ? si->magic : 0);
         plat_exit(PLAT_EXIT_FAIL);
     }
@@ -132,27 +139,27 @@ void plat_start(const struct hvm_start_info *si)
     boot_trace_mark("apic");
     struct mem_stats ms;
     mem_get_stats(&ms);
-    serial_printf("boot: TSC %lu.%03lu MHz (%s), timer %s%s; start_info v%u, %u memory map "
+    pvh_printf("boot: TSC %lu.%03lu MHz (%s), timer %s%s; start_info v%u, %u memory map "
                   "entries, RAM %lu KiB, image %lu KiB, heap %lu KiB; W^X paging (%u table "
                   "pages)\n", (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
                   tsc_source(), apic_timer_mode(), apic ? " (no interrupts: idle loop spins)" : "",
                   version, entries, (unsigned long)(ms.ram_bytes >> 10),
                   (unsigned long)((__image_end - __image_start) >> 10),
                   (unsigned long)(ms.arena_bytes >> 10), pg_table_pages());
-    serial_printf("boot: command line \"%s\"\n", cmdline);
+    pvh_printf("boot: command line \"%s\"\n", cmdline);
     static char prog[] = "sluice";
     struct pvh_cmdline_result cr =
         pvh_cmdline_split(words, prog, kvm_argv, PVH_MAX_ARGS, hints, PVH_MAX_MMIO_HINTS);
     n_hints = cr.n_hints;
     if (cr.dropped_words || cr.bad_hints)
-        serial_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
+        pvh_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
                       "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
                       PVH_MAX_ARGS, cr.bad_hints);
     if (strlen(cmdline) == CMDLINE_MAX - 1)
-        serial_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
+        pvh_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();
     uint64_t plat_ns = tsc_delta_ns(boot_tsc, os_cycles());
-    serial_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
+    pvh_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
                   "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
                   (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
     boot_trace_mark("platform");

@@ -25,7 +25,7 @@
 #define APIC_TSC_DEADLINE_MODE (2u << 17)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID1_EDX_APIC (1u << 9)
-#define CALIBRATE_NS 50000ull       /* APIC timer rate measured over 50 us */
+#define CALIBRATE_NS 25000ull       /* APIC timer rate measured over 25 us */
 #define CHECK_NS 5000000ull         /* a test interrupt must come within 5 ms */
 #define SPIN_NS 10000ull            /* no APIC: spin this long per call */
 #define MAX_ARM_NS (10 * OS_NS_PER_SEC) /* longer sleeps are cut (the caller loops) */

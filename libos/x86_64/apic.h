@@ -14,7 +14,8 @@
  * vectors from apic_alloc_vector() (a driver points MSI-X entries or IOAPIC
  * lines at them; apic_msi_address() is where MSIs go).  The timer is the
  * TSC-deadline timer when the CPU has one, else the APIC timer in one-shot
- * mode, whose rate apic_init measures against the TSC (50 us, bounded).
+ * mode, whose rate apic_init measures against the TSC (25 us, bounded;
+ * corrected when the timer fires early).
  * apic_init also checks that a timer interrupt really arrives (bounded); if
  * not, or without a local APIC, apic_halt_until spins instead of halting.
  * The legacy 8259 PICs are masked.  Call apic_init after tsc_init and

@@ -24,12 +24,13 @@
 #define E820_ACPI 3
 #define E820_NVS 4
 
-extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[],
-    __data_start[], __image_end[];
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __image_data_start[],
+    __image_end[];
 
 static uint64_t *pml4;
 static unsigned n_tables;
-static bool live;
+static bool loaded;                  /* pml4 is in CR3: changes need a flush */
+static struct pg_layout image;
 static struct { uintptr_t page; const char *name; } guards[MAX_GUARDS];
 static unsigned n_guards;
 
@@ -118,10 +119,11 @@ static int pg_set_range(uint64_t lo, uint64_t hi, enum pg_prot p)
     return lo < hi ? pg_set(lo, hi, pg_bits(p)) : 0;
 }
 
-/* Makes changes visible (whole TLB). */
+/* Makes changes visible (whole TLB) once the tables are in use. */
 static void pg_flush(void)
 {
-    __asm__ volatile("mov %0, %%cr3" : : "r"((uintptr_t)pml4) : "memory");
+    if (loaded)
+        __asm__ volatile("mov %0, %%cr3" : : "r"((uintptr_t)pml4) : "memory");
 }
 
 static void pg_wrmsr(uint32_t msr, uint64_t v)
@@ -145,34 +147,46 @@ static int pg_map_memmap(const struct hvm_start_info *si)
     return rc;
 }
 
-int pg_init(const struct hvm_start_info *si, uintptr_t heap_lo, uintptr_t heap_hi)
+int pg_build(const struct hvm_start_info *si, const struct pg_layout *img, uintptr_t heap_lo,
+             uintptr_t heap_hi)
 {
     pml4 = pg_table_new();
     if (!pml4)
         return -ENOMEM;
+    image = *img;
     int rc = pg_map_memmap(si);
     if (!rc)
         rc = pg_set_range(heap_lo, heap_hi, PG_RW);
     if (!rc)
-        rc = pg_set_range((uintptr_t)__text_start, (uintptr_t)__text_end, PG_TEXT);
+        rc = pg_set_range(img->text_lo, img->text_hi, PG_TEXT);
     if (!rc)
-        rc = pg_set_range((uintptr_t)__rodata_start, (uintptr_t)__rodata_end, PG_RO);
+        rc = pg_set_range(img->rodata_lo, img->rodata_hi, PG_RO);
     if (!rc)
-        rc = pg_set_range((uintptr_t)__data_start, (uintptr_t)__image_end, PG_RW);
+        rc = pg_set_range(img->data_lo, img->data_hi, PG_RW);
     if (!rc)
         rc = pg_set_range(0, PG_SIZE, PG_NONE);
     for (unsigned i = 0; i < n_guards && !rc; i++)
         rc = pg_set_range(guards[i].page, guards[i].page + PG_SIZE, PG_NONE);
-    if (rc) {
+    if (rc)
         pml4 = NULL;
+    return rc;
+}
+
+int pg_init(const struct hvm_start_info *si, uintptr_t heap_lo, uintptr_t heap_hi)
+{
+    const struct pg_layout img = {
+        (uintptr_t)__text_start, (uintptr_t)__text_end, (uintptr_t)__rodata_start,
+        (uintptr_t)__rodata_end, (uintptr_t)__image_data_start, (uintptr_t)__image_end,
+    };
+    int rc = pg_build(si, &img, heap_lo, heap_hi);
+    if (rc)
         return rc;
-    }
     pg_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_NXE);
     uint64_t cr0;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_WP));
+    loaded = true;
     pg_flush();
-    live = true;
     return 0;
 }
 
@@ -180,9 +194,9 @@ int pg_map_mmio(uint64_t phys, uint64_t size)
 {
     uint64_t end = phys + size;
     if (size == 0 || end < phys || end > PG_LIMIT || phys < PG_SIZE ||
-        (phys < (uintptr_t)__image_end && end > (uintptr_t)__image_start))
+        (phys < image.data_hi && end > image.text_lo))
         return -EINVAL;
-    if (!live)
+    if (!pml4)
         return 0;
     if (pg_query(phys) == PG_MMIO && pg_query(end - 1) == PG_MMIO && size <= PG_SIZE)
         return 0;
@@ -198,7 +212,7 @@ int pg_guard(const void *page, const char *name)
         return -EINVAL;
     guards[n_guards].page = a;
     guards[n_guards++].name = name;
-    if (!live)
+    if (!pml4)
         return 0;
     int rc = pg_set_range(a, a + PG_SIZE, PG_NONE);
     pg_flush();
@@ -231,16 +245,16 @@ const char *pg_describe(uint64_t a)
     for (unsigned i = 0; i < n_guards; i++)
         if (a - guards[i].page < PG_SIZE)
             return guards[i].name;
-    if (a >= (uintptr_t)__text_start && a < (uintptr_t)__text_end)
+    if (a >= image.text_lo && a < image.text_hi)
         return "image text";
-    if (a >= (uintptr_t)__rodata_start && a < (uintptr_t)__rodata_end)
+    if (a >= image.rodata_lo && a < image.rodata_hi)
         return "image rodata";
-    if (a >= (uintptr_t)__data_start && a < (uintptr_t)__image_end)
+    if (a >= image.data_lo && a < image.data_hi)
         return "image data";
     return pg_query(a) == PG_NONE ? "unmapped" : "mapped";
 }
 
 unsigned pg_table_pages(void)
 {
-    return live ? n_tables : 0;
+    return pml4 ? n_tables : 0;
 }

@@ -55,23 +55,38 @@ enum pg_prot {
     PG_MMIO,      /* read + write, no execute, uncached (PCD | PWT) */
 };
 
-/* Builds the tables described above from the linker's section symbols, the
- * memory map of `si` and [heap_lo, heap_hi) (the page allocator's range,
- * always read-write), enables EFER.NXE and CR0.WP, and loads CR3.  Table
- * pages come from os_page_alloc.  Returns 0, or -ENOMEM (nothing changed:
- * the provisional map stays). */
+/* The image's three regions, [lo, hi) each, page-aligned. */
+struct pg_layout {
+    uint64_t text_lo, text_hi;      /* read + execute */
+    uint64_t rodata_lo, rodata_hi;  /* read only */
+    uint64_t data_lo, data_hi;      /* read + write: .data, .bss, stacks */
+};
+
+/* Builds the tables described above for image `img`, the memory map of
+ * `si` and [heap_lo, heap_hi) (the page allocator's range, always
+ * read-write), without loading them: from then on pg_map_mmio, pg_guard and
+ * pg_query work on them.  Table pages come from os_page_alloc.  Returns 0,
+ * or -ENOMEM (no tables).  pg_init's first half; separate so that the host
+ * unit test (tests/unit/test_paging.c) checks the tables it builds. */
+int pg_build(const struct hvm_start_info *si, const struct pg_layout *img, uintptr_t heap_lo,
+             uintptr_t heap_hi);
+
+/* pg_build for this image (the linker's section symbols, kernel.ld), then
+ * enables EFER.NXE and CR0.WP and loads CR3.  Returns 0, or -ENOMEM
+ * (nothing changed: the provisional map stays). */
 int pg_init(const struct hvm_start_info *si, uintptr_t heap_lo, uintptr_t heap_hi);
 
 /* Maps [phys, phys + size) (widened to whole pages) as device memory:
  * read-write, no execute, uncached.  Idempotent.  Returns 0, -EINVAL (empty,
- * beyond PG_LIMIT, or touching the image) or -ENOMEM.  Before pg_init it
- * returns 0 and does nothing (the provisional map covers 4 GiB). */
+ * beyond PG_LIMIT, on page 0 or touching the image) or -ENOMEM.  Before
+ * pg_build it returns 0 and does nothing (the provisional map covers the
+ * first 4 GiB). */
 int pg_map_mmio(uint64_t phys, uint64_t size);
 
 /* Unmaps the page holding `page` and remembers it as a stack guard for
  * pg_describe, under `name` (a string that lives forever).  Returns 0,
- * -EINVAL or -ENOMEM.  Before pg_init the page is only remembered; pg_init
- * unmaps it. */
+ * -EINVAL (NULL, or more than 8 guards) or -ENOMEM.  Before pg_build the
+ * page is only remembered; pg_build unmaps it. */
 int pg_guard(const void *page, const char *name);
 
 /* Returns the protection `addr` has now (PG_NONE when unmapped; PG_RW and
@@ -83,7 +98,7 @@ enum pg_prot pg_query(uint64_t addr);
  * "image rodata", "image data", "unmapped", "mapped". */
 const char *pg_describe(uint64_t addr);
 
-/* Returns the number of page-table pages in use (0 before pg_init). */
+/* Returns the number of page-table pages in use (0 before pg_build). */
 unsigned pg_table_pages(void);
 
 #endif /* X86_PAGING_H */
