@@ -30,6 +30,8 @@ import sys
 import time
 
 MODE, KERNEL, MACHINE = sys.argv[1], sys.argv[2], sys.argv[3]
+READY = re.compile(rb"ready in [0-9.]+ ms since the PVH entry.*memory used [0-9]+ KiB")
+TRACE_END = re.compile(rb"boot-trace: ready .*\)")
 
 
 def udp_sock():
@@ -79,7 +81,7 @@ class Console:
             chunk = None
         if chunk:
             self.text += chunk
-            if self.ready_at is None and b"ready in" in self.text:
+            if self.ready_at is None and READY.search(self.text):
                 self.ready_at = time.time() - t0
 
 
@@ -108,6 +110,11 @@ def boot(extra):
             con.pump(t0)
             if q.poll() is not None:
                 break
+        until = time.time() + 2  # the trace follows the ready line
+        while "--boot-trace" in append and not TRACE_END.search(con.text) and \
+                time.time() < until and q.poll() is None:
+            select.select([q.stdout], [], [], 0.05)
+            con.pump(t0)
         con.pump(t0)
     finally:
         stop(q)

@@ -495,7 +495,7 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
             v->rx[0].vq.size, v->tx[0].vq.size, v->nd.link_up ? "up" : "down",
             v->rx[0].vq.event_idx ? ", event-idx" : "",
             !v->can_wake ? "no wake-up interrupt (polled)"
-            : v->vd->legacy || v->vd->base ? "wakes by I/O APIC line" : "wakes by MSI-X");
+            : v->vd->base ? "wakes by I/O APIC line" : "wakes by MSI-X");
     *out = &v->nd;
     return 0;
 }
