@@ -3,7 +3,7 @@
  * shutdown.  (QEMU -M microvm / -M q35 with -kernel, Firecracker.)
  *
  * Boot sequence (start.c, entered from libos/x86_64/boot.S in long mode):
- * serial console, GDT/TSS/IDT, checks hvm_start_info, the TSC frequency
+ * serial console (queued: console.h), GDT/TSS/IDT, checks hvm_start_info, the TSC frequency
  * (libos/x86_64/tsc.h: no fixed wait where the platform tells it), page
  * allocator from the PVH memory map, W^X page tables (paging.h), the local
  * APIC's wake-up vectors and one-shot timer (apic.h), command line split

@@ -71,7 +71,7 @@ for tap in $(awk '$1 == "port" { sub(/^tap:/, "", $3); print $3 }' "$TMPD/rig.ou
 done
 APPEND="${SLUICE_RUN_ARGS:---app learning} --stats-interval 1000"
 echo "== booting: qemu-system-x86_64 -M $MACHINE -m 8M -kernel $KERNEL -append \"$APPEND\" (3 virtio-net NICs)"
-qemu-system-x86_64 -M "$MACHINE" -m 8M -nographic -nodefaults -no-reboot -serial stdio \
+qemu-system-x86_64 -M "$MACHINE" -accel tcg -m 8M -nographic -nodefaults -no-reboot -serial stdio \
     -kernel "$KERNEL" -append "$APPEND" "${NICS[@]}" >"$TMPD/guest.log" 2>&1 &
 QPID=$!
 for _ in $(seq 100); do

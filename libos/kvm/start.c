@@ -109,16 +109,10 @@ static void kvm_paging(const struct hvm_start_info *si)
     pg_map_mmio(MICROVM_GED_PAGE, PG_SIZE);
 }
 
-void plat_start(const struct hvm_start_info *si)
+/* Copies the command line out of the loader's memory (truncated to
+ * CMDLINE_MAX - 1 bytes), twice: `cmdline` stays raw, `words` is split. */
+static void kvm_copy_cmdline(const struct hvm_start_info *si)
 {
-    serial_init();
-    trap_init();
-    pvh_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
-    if (!si || si->magic != HVM_START_MAGIC) {
-        pvh_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
-                      si ? si->magic : 0);
-        plat_exit(PLAT_EXIT_FAIL);
-    }
     if (si->cmdline_paddr) {
         const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
         size_t n = strnlen(src, CMDLINE_MAX - 1);
@@ -126,6 +120,34 @@ void plat_start(const struct hvm_start_info *si)
         cmdline[n] = '\0';
     }
     memcpy(words, cmdline, sizeof words);
+}
+
+/* Prints the platform's boot lines (queued on the console). */
+static void kvm_report(uint64_t hz, int apic, unsigned version, unsigned entries)
+{
+    struct mem_stats ms;
+    mem_get_stats(&ms);
+    pvh_printf("boot: TSC %lu.%03lu MHz (%s), timer %s%s; start_info v%u, %u memory map "
+               "entries, RAM %lu KiB, image %lu KiB, heap %lu KiB; W^X paging (%u table "
+               "pages)\n", (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
+               tsc_source(), apic_timer_mode(), apic ? " (no interrupts: idle loop spins)" : "",
+               version, entries, (unsigned long)(ms.ram_bytes >> 10),
+               (unsigned long)((__image_end - __image_start) >> 10),
+               (unsigned long)(ms.arena_bytes >> 10), pg_table_pages());
+    pvh_printf("boot: command line \"%s\"\n", cmdline);
+}
+
+void plat_start(const struct hvm_start_info *si)
+{
+    serial_init();
+    trap_init();
+    pvh_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
+    if (!si || si->magic != HVM_START_MAGIC) {
+        pvh_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
+                   si ? si->magic : 0);
+        plat_exit(PLAT_EXIT_FAIL);
+    }
+    kvm_copy_cmdline(si);
     has_acpi = si->rsdp_paddr != 0;
     uint64_t hz = tsc_init();
     boot_trace_mark("clock");
@@ -137,31 +159,22 @@ void plat_start(const struct hvm_start_info *si)
     boot_trace_mark("paging");
     int apic = apic_init();
     boot_trace_mark("apic");
-    struct mem_stats ms;
-    mem_get_stats(&ms);
-    pvh_printf("boot: TSC %lu.%03lu MHz (%s), timer %s%s; start_info v%u, %u memory map "
-                  "entries, RAM %lu KiB, image %lu KiB, heap %lu KiB; W^X paging (%u table "
-                  "pages)\n", (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
-                  tsc_source(), apic_timer_mode(), apic ? " (no interrupts: idle loop spins)" : "",
-                  version, entries, (unsigned long)(ms.ram_bytes >> 10),
-                  (unsigned long)((__image_end - __image_start) >> 10),
-                  (unsigned long)(ms.arena_bytes >> 10), pg_table_pages());
-    pvh_printf("boot: command line \"%s\"\n", cmdline);
+    kvm_report(hz, apic, version, entries);
     static char prog[] = "sluice";
     struct pvh_cmdline_result cr =
         pvh_cmdline_split(words, prog, kvm_argv, PVH_MAX_ARGS, hints, PVH_MAX_MMIO_HINTS);
     n_hints = cr.n_hints;
     if (cr.dropped_words || cr.bad_hints)
         pvh_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
-                      "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
-                      PVH_MAX_ARGS, cr.bad_hints);
+                   "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
+                   PVH_MAX_ARGS, cr.bad_hints);
     if (strlen(cmdline) == CMDLINE_MAX - 1)
         pvh_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();
     uint64_t plat_ns = tsc_delta_ns(boot_tsc, os_cycles());
     pvh_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
-                  "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
-                  (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
+               "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
+               (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
     boot_trace_mark("platform");
     int rc = os_main(cr.argc, kvm_argv);
     plat_exit(rc);

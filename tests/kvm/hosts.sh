@@ -61,7 +61,7 @@ q35-mq)
     extra=(-device "virtio-net-pci,netdev=n0,mq=on,vectors=6,romfile=" -device "virtio-net-pci,netdev=n1,mq=on,vectors=6,romfile=") ;;
 esac
 start=$(date +%s.%N)
-qemu-system-x86_64 -M "$qm" -m 8M -nographic -nodefaults -no-reboot -serial stdio \
+qemu-system-x86_64 -M "$qm" -accel tcg -m 8M -nographic -nodefaults -no-reboot -serial stdio \
     -kernel "$kernel" -append "$append" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -netdev "tap,id=n0,ifname=$pfx-t1,script=no,downscript=no$tapopt" \

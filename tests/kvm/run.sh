@@ -69,7 +69,7 @@ result() { # name, ok(0|1), [log]
 boot() {
     local name=$1 machine=$2 append=$3
     shift 3
-    timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M "$machine" -m 8M -nographic -nodefaults \
+    timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M "$machine" -accel tcg -m 8M -nographic -nodefaults \
         -no-reboot -serial stdio -kernel "$kernel" -append "$append" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" >"$tmp/$name.log" 2>&1
     status=$?
