@@ -46,16 +46,13 @@ static uint64_t apic_per_ms;        /* one-shot mode: APIC timer counts per ms *
 static unsigned next_vector = FIRST_DEVICE_VECTOR;
 static uint64_t halts;
 
-static void apic_wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
+/* Returns local APIC register `reg`. */
 static uint32_t apic_read(uint32_t reg)
 {
     return mmio_read32(apic_base + reg);
 }
 
+/* Writes local APIC register `reg`.  Returns nothing. */
 static void apic_write(uint32_t reg, uint32_t v)
 {
     mmio_write32(apic_base + reg, v);
@@ -67,7 +64,7 @@ static void apic_timer_arm(uint64_t ns)
     if (ns > MAX_ARM_NS)
         ns = MAX_ARM_NS;
     if (mode == MODE_DEADLINE) {
-        apic_wrmsr(MSR_TSC_DEADLINE, os_cycles() + tsc_ns_to_cycles(ns) + 1);
+        cpu_wrmsr(MSR_TSC_DEADLINE, os_cycles() + tsc_ns_to_cycles(ns) + 1);
     } else {
         uint64_t count = ns / 1000 * apic_per_ms / 1000 + 1;
         apic_write(APIC_TIMER_INIT, count > 0xffffffffu ? 0xffffffffu : (uint32_t)count);
@@ -78,7 +75,7 @@ static void apic_timer_arm(uint64_t ns)
 static void apic_timer_disarm(void)
 {
     if (mode == MODE_DEADLINE)
-        apic_wrmsr(MSR_TSC_DEADLINE, 0);
+        cpu_wrmsr(MSR_TSC_DEADLINE, 0);
     else
         apic_write(APIC_TIMER_INIT, 0);
 }
@@ -130,7 +127,7 @@ int apic_init(void)
     cpu_outb(0xa1, 0xff);
     uint64_t msr = cpu_rdmsr(MSR_APIC_BASE);
     if (!(msr & APIC_GLOBAL_ENABLE))
-        apic_wrmsr(MSR_APIC_BASE, msr | APIC_GLOBAL_ENABLE);
+        cpu_wrmsr(MSR_APIC_BASE, msr | APIC_GLOBAL_ENABLE);
     apic_base = (uintptr_t)(msr & 0xfffff000u);
     if (pg_map_mmio(apic_base, PG_SIZE))
         return -ENODEV;

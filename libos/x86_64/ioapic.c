@@ -20,12 +20,14 @@ static struct { uintptr_t base; uint32_t gsi_base, n_pins; } ioapics[IOAPIC_MAX]
 static unsigned n_ioapics;
 static bool probed;
 
+/* Returns register `reg` of the I/O APIC at `base` (index, then window). */
 static uint32_t ioapic_read(uintptr_t base, uint32_t reg)
 {
     mmio_write32(base + IOREGSEL, reg);
     return mmio_read32(base + IOWIN);
 }
 
+/* Writes register `reg` of the I/O APIC at `base`.  Returns nothing. */
 static void ioapic_write(uintptr_t base, uint32_t reg, uint32_t v)
 {
     mmio_write32(base + IOREGSEL, reg);

@@ -126,11 +126,6 @@ static void pg_flush(void)
         __asm__ volatile("mov %0, %%cr3" : : "r"((uintptr_t)pml4) : "memory");
 }
 
-static void pg_wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
 /* Maps the memory map: RAM read-write, ACPI tables read-only, the start
  * info itself read-only.  Returns 0 or -ENOMEM. */
 static int pg_map_memmap(const struct hvm_start_info *si)
@@ -181,7 +176,7 @@ int pg_init(const struct hvm_start_info *si, uintptr_t heap_lo, uintptr_t heap_h
     int rc = pg_build(si, &img, heap_lo, heap_hi);
     if (rc)
         return rc;
-    pg_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_NXE);
+    cpu_wrmsr(MSR_EFER, cpu_rdmsr(MSR_EFER) | EFER_NXE);
     uint64_t cr0;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_WP));

@@ -57,10 +57,9 @@ static uint64_t tsc_from_kvm_pvclock(void)
     if (!(r[0] & KVM_FEATURE_CLOCKSOURCE2))
         return 0;
     uint64_t pa = (uintptr_t)&ti;
-    __asm__ volatile("wrmsr" : : "c"(MSR_KVM_SYSTEM_TIME_NEW), "a"((uint32_t)pa | 1),
-                     "d"((uint32_t)(pa >> 32)) : "memory");
+    cpu_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, pa | 1);
     int rc = pvclock_read(&ti, PVCLOCK_TRIES, &mul, &shift);
-    __asm__ volatile("wrmsr" : : "c"(MSR_KVM_SYSTEM_TIME_NEW), "a"(0), "d"(0) : "memory");
+    cpu_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);
     return rc ? 0 : pvclock_tsc_hz(mul, shift);
 }
 
@@ -93,6 +92,7 @@ struct pit_sample {
     uint64_t width;   /* TSC ticks the bracket took */
 };
 
+/* Returns a PIT channel 0 reading bracketed by two TSC readings. */
 static struct pit_sample pit_sample(void)
 {
     uint64_t a = os_cycles();

@@ -1,5 +1,5 @@
 /*
- * tsc.h — time on x86_64: the TSC, calibrated once at boot, behind
+ * tsc.h — time on x86_64: the TSC, its rate found at boot, behind
  * os/clock.h (os_clock_ns, os_wallclock_ns; implemented in tsc.c).
  *
  * Frequency, first that works (no fixed calibration wait when the platform
@@ -14,8 +14,9 @@
  * since the boot sample (>= 5 ms, before the PIT wraps at 55 ms: 0.02%)
  * and continues the clock at the better rate, without a jump.  Each PIT
  * reading is bracketed by two TSC readings, and a window whose readings
- * were not tight (the vCPU was descheduled) is measured again.  Every wait is bounded; if nothing works the
- * TSC is assumed to run at 1 GHz and the log says so.
+ * were not tight (the vCPU was descheduled) is measured again.  Every wait
+ * is bounded; if nothing works the TSC is assumed to run at 1 GHz and the
+ * boot log says so ("assumed").
  * The wall clock is the CMOS RTC, read once on the first os_wallclock_ns
  * call (each RTC register read is an emulated port access: reading it at
  * boot cost 0.5 ms under TCG), plus the TSC.
