@@ -312,6 +312,10 @@ uint8_t net_tcp_our_wscale(const struct net_stack *st);
  * snd_una when rexmit_next is not past it.  Returns true when a segment
  * went out (net_tcp_sack.c). */
 bool net_tcp_retransmit_next(struct net_tcb *t);
+/* Removes from list r[0..*n) every range that overlaps or touches [*s, *e)
+ * and widens [*s, *e) to cover them (the out-of-order list and the SACK
+ * scoreboard both keep disjoint ranges this way).  Returns nothing. */
+void net_ranges_absorb(struct net_seq_range *r, uint8_t *n, uint32_t *s, uint32_t *e);
 /* Records the peer's SACK blocks [start, end) (RFC 2018).  Returns true
  * when they reported bytes not SACKed before (a loss signal even on a
  * segment that carries data, RFC 6675). */

@@ -375,18 +375,7 @@ static bool fin_acked(struct net_tcb *t)
  * could not be kept (its bytes are then simply received again later). */
 static bool ooo_add(struct net_tcb *t, uint32_t s, uint32_t e)
 {
-    for (unsigned i = 0; i < t->n_ooo;) {
-        struct net_seq_range *r = &t->ooo[i];
-        if (NET_SEQ_LEQ(s, r->end) && NET_SEQ_GEQ(e, r->start)) {
-            if (NET_SEQ_LT(r->start, s))
-                s = r->start;
-            if (NET_SEQ_GT(r->end, e))
-                e = r->end;
-            *r = t->ooo[--t->n_ooo];
-        } else {
-            i++;
-        }
-    }
+    net_ranges_absorb(t->ooo, &t->n_ooo, &s, &e);
     if (t->n_ooo == NET_TCP_OOO_MAX)
         return false;
     /* most recent first: the first SACK block must hold the latest segment */

@@ -22,22 +22,26 @@ static uint32_t sacked_bytes(const struct net_tcb *t)
     return n;
 }
 
-/* Adds [s, e) to the scoreboard, merging what it touches.  Returns
- * nothing. */
-static void sacked_add(struct net_tcb *t, uint32_t s, uint32_t e)
+void net_ranges_absorb(struct net_seq_range *r, uint8_t *n, uint32_t *s, uint32_t *e)
 {
-    for (unsigned i = 0; i < t->n_sacked;) {
-        struct net_seq_range *r = &t->sacked[i];
-        if (NET_SEQ_LEQ(s, r->end) && NET_SEQ_GEQ(e, r->start)) {
-            if (NET_SEQ_LT(r->start, s))
-                s = r->start;
-            if (NET_SEQ_GT(r->end, e))
-                e = r->end;
-            *r = t->sacked[--t->n_sacked];
+    for (unsigned i = 0; i < *n;) {
+        if (NET_SEQ_LEQ(*s, r[i].end) && NET_SEQ_GEQ(*e, r[i].start)) {
+            if (NET_SEQ_LT(r[i].start, *s))
+                *s = r[i].start;
+            if (NET_SEQ_GT(r[i].end, *e))
+                *e = r[i].end;
+            r[i] = r[--*n];
         } else {
             i++;
         }
     }
+}
+
+/* Adds [s, e) to the scoreboard, merging what it touches.  Returns
+ * nothing. */
+static void sacked_add(struct net_tcb *t, uint32_t s, uint32_t e)
+{
+    net_ranges_absorb(t->sacked, &t->n_sacked, &s, &e);
     if (t->n_sacked == NET_TCP_SACKED_MAX) { /* full: forget the lowest range */
         unsigned low = 0;
         for (unsigned i = 1; i < t->n_sacked; i++)

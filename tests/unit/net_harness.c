@@ -130,6 +130,19 @@ int nh_setup(struct nh *h, const struct net_config *cfg, const char *name)
     return 0;
 }
 
+struct nh nh_h;
+
+int nh_test_setup(void **state)
+{
+    return nh_setup(&nh_h, NULL, *state);
+}
+
+int nh_test_teardown(void **state)
+{
+    nh_teardown(&nh_h);
+    return 0;
+}
+
 void nh_teardown(struct nh *h)
 {
     net_destroy(h->st);

@@ -47,6 +47,15 @@ struct nh {
     void *pcap_h;
 };
 
+/* The fixture of the tests that use one stack per test: nh_test_setup
+ * (cmocka setup; *state is the test's name, from
+ * cmocka_unit_test_prestate_setup_teardown, and names its pcap) makes it
+ * with the default configuration, nh_test_teardown frees it.  Both return
+ * 0 (or -1 when setup fails). */
+extern struct nh nh_h;
+int nh_test_setup(void **state);
+int nh_test_teardown(void **state);
+
 /* Creates the stack (cfg may be NULL) at address 10.0.0.2/24 and teaches it
  * the peer's MAC (an ARP request from 10.0.0.1, whose reply is consumed).
  * `name` names the pcap file.  Returns 0 or -1. */

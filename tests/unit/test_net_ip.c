@@ -19,19 +19,6 @@
 
 #define MS 1000000ull
 
-static struct nh H;
-
-static int setup(void **state)
-{
-    return nh_setup(&H, NULL, *state);
-}
-
-static int teardown(void **state)
-{
-    nh_teardown(&H);
-    return 0;
-}
-
 /* Builds an Ethernet+IPv4 frame from the peer with `payload` bytes of
  * protocol `proto` at p.  Returns its length. */
 static size_t ip_frame(uint8_t *f, uint8_t proto, uint32_t dst, uint16_t frag, const void *pl,
@@ -68,23 +55,23 @@ static size_t echo_frame(uint8_t *f, uint32_t dst, uint16_t frag, size_t n)
 static void test_echo_request_answered(void **state)
 {
     uint8_t f[512], r[512];
-    nh_frame(&H, f, echo_frame(f, NH_OUR_IP, 0, 32));
-    size_t n = nh_pop_raw(&H, r, sizeof r);
+    nh_frame(&nh_h, f, echo_frame(f, NH_OUR_IP, 0, 32));
+    size_t n = nh_pop_raw(&nh_h, r, sizeof r);
     assert_int_equal(n, NET_ETH_HLEN + NET_IP_HLEN + 8 + 32);
     const uint8_t *icmp = r + NET_ETH_HLEN + NET_IP_HLEN;
     assert_int_equal(icmp[0], NET_ICMP_ECHO_REPLY);
     assert_int_equal(net_csum_fold(net_csum_add(0, icmp, 40)), 0);
     assert_memory_equal(icmp + 4, f + NET_ETH_HLEN + NET_IP_HLEN + 4, 36);
-    assert_int_equal(net_get_stats(H.st)->icmp_echo_replies, 1);
+    assert_int_equal(net_get_stats(nh_h.st)->icmp_echo_replies, 1);
 }
 
 static void test_fragment_dropped_and_counted(void **state)
 {
     uint8_t f[512];
-    nh_frame(&H, f, echo_frame(f, NH_OUR_IP, NET_IP_MF, 32));
-    nh_frame(&H, f, echo_frame(f, NH_OUR_IP, 100, 32));
-    assert_int_equal(nh_tx_count(&H), 0);
-    assert_int_equal(net_get_stats(H.st)->ip_frag_drop, 2);
+    nh_frame(&nh_h, f, echo_frame(f, NH_OUR_IP, NET_IP_MF, 32));
+    nh_frame(&nh_h, f, echo_frame(f, NH_OUR_IP, 100, 32));
+    assert_int_equal(nh_tx_count(&nh_h), 0);
+    assert_int_equal(net_get_stats(nh_h.st)->ip_frag_drop, 2);
 }
 
 static void test_bad_ip_checksum_dropped(void **state)
@@ -92,9 +79,9 @@ static void test_bad_ip_checksum_dropped(void **state)
     uint8_t f[512];
     size_t n = echo_frame(f, NH_OUR_IP, 0, 8);
     f[NET_ETH_HLEN + 8] ^= 1; /* TTL */
-    nh_frame(&H, f, n);
-    assert_int_equal(nh_tx_count(&H), 0);
-    assert_int_equal(net_get_stats(H.st)->ip_bad, 1);
+    nh_frame(&nh_h, f, n);
+    assert_int_equal(nh_tx_count(&nh_h), 0);
+    assert_int_equal(net_get_stats(nh_h.st)->ip_bad, 1);
 }
 
 static void test_total_length_beyond_frame_dropped(void **state)
@@ -105,40 +92,40 @@ static void test_total_length_beyond_frame_dropped(void **state)
     os_put_be16(&ip->tot_len, 400);
     ip->csum = 0;
     os_put_be16(&ip->csum, net_csum_fold(net_csum_add(0, ip, NET_IP_HLEN)));
-    nh_frame(&H, f, n);
-    assert_int_equal(net_get_stats(H.st)->ip_bad, 1);
+    nh_frame(&nh_h, f, n);
+    assert_int_equal(net_get_stats(nh_h.st)->ip_bad, 1);
 }
 
 static void test_packet_for_another_host_ignored(void **state)
 {
     uint8_t f[512];
-    nh_frame(&H, f, echo_frame(f, 0x0a000063, 0, 8));
-    assert_int_equal(nh_tx_count(&H), 0);
-    assert_int_equal(net_get_stats(H.st)->ip_not_for_us, 1);
+    nh_frame(&nh_h, f, echo_frame(f, 0x0a000063, 0, 8));
+    assert_int_equal(nh_tx_count(&nh_h), 0);
+    assert_int_equal(net_get_stats(nh_h.st)->ip_not_for_us, 1);
 }
 
 static void test_runt_frame_counted(void **state)
 {
     uint8_t f[10] = { 0 };
-    nh_frame(&H, f, sizeof f);
-    assert_int_equal(net_get_stats(H.st)->rx_bad_eth, 1);
+    nh_frame(&nh_h, f, sizeof f);
+    assert_int_equal(net_get_stats(nh_h.st)->rx_bad_eth, 1);
 }
 
 static void test_arp_pending_queue_bounded(void **state)
 {
     struct net_tcp *c[8];
-    uint64_t before = net_get_stats(H.st)->arp_requests_sent; /* the gratuitous one */
+    uint64_t before = net_get_stats(nh_h.st)->arp_requests_sent; /* the gratuitous one */
     /* an off-link peer behind the gateway 10.0.0.254, not resolved yet */
     for (int i = 0; i < 8; i++)
-        assert_int_equal(net_tcp_connect(H.st, 0x0b000001, (uint16_t)(100 + i), &c[i]), 0);
-    const struct net_stats *st = net_get_stats(H.st);
+        assert_int_equal(net_tcp_connect(nh_h.st, 0x0b000001, (uint16_t)(100 + i), &c[i]), 0);
+    const struct net_stats *st = net_get_stats(nh_h.st);
     assert_int_equal(st->arp_pending_drop, 8 - 4);
     assert_int_equal(st->arp_requests_sent, before + 1);
-    nh_advance(&H, H.now + 1000 * MS); /* retries: one a second, three in all */
-    nh_advance(&H, H.now + 1000 * MS);
+    nh_advance(&nh_h, nh_h.now + 1000 * MS); /* retries: one a second, three in all */
+    nh_advance(&nh_h, nh_h.now + 1000 * MS);
     assert_int_equal(st->arp_requests_sent, before + 3);
     uint64_t dropped = st->arp_pending_drop;
-    nh_advance(&H, H.now + 1000 * MS); /* gives up: what waited is dropped */
+    nh_advance(&nh_h, nh_h.now + 1000 * MS); /* gives up: what waited is dropped */
     assert_true(st->arp_pending_drop >= dropped + 4);
     for (int i = 0; i < 8; i++)
         net_tcp_close(c[i]);
@@ -147,8 +134,8 @@ static void test_arp_pending_queue_bounded(void **state)
 static void test_arp_reply_releases_pending(void **state)
 {
     struct net_tcp *c;
-    assert_int_equal(net_tcp_connect(H.st, 0x0b000001, 100, &c), 0);
-    nh_drain(&H); /* the ARP request for the gateway */
+    assert_int_equal(net_tcp_connect(nh_h.st, 0x0b000001, 100, &c), 0);
+    nh_drain(&nh_h); /* the ARP request for the gateway */
     uint8_t f[42];
     struct net_eth_hdr *e = (struct net_eth_hdr *)f;
     memcpy(e->dst, (uint8_t[]){ 0x02, 0, 0, 0, 0, 0x02 }, 6);
@@ -163,9 +150,9 @@ static void test_arp_reply_releases_pending(void **state)
     net_put_ip(a->spa, 0x0a0000fe);
     memcpy(a->tha, e->dst, 6);
     net_put_ip(a->tpa, NH_OUR_IP);
-    nh_frame(&H, f, sizeof f);
+    nh_frame(&nh_h, f, sizeof f);
     struct nh_seg s;
-    assert_true(nh_pop_tcp(&H, &s)); /* the SYN, to the gateway's MAC */
+    assert_true(nh_pop_tcp(&nh_h, &s)); /* the SYN, to the gateway's MAC */
     assert_int_equal(s.flags, NET_TCP_SYN);
     net_tcp_close(c);
 }
@@ -196,14 +183,14 @@ static void dhcp_answer(uint8_t *req, uint8_t type, uint32_t lease)
     os_put_be16(msg + 2, 68);
     os_put_be16(msg + 4, (uint16_t)ulen);
     uint8_t f[400];
-    nh_frame(&H, f, ip_frame(f, NET_IP_PROTO_UDP, 0xffffffffu, 0, msg, ulen));
+    nh_frame(&nh_h, f, ip_frame(f, NET_IP_PROTO_UDP, 0xffffffffu, 0, msg, ulen));
 }
 
 /* Pops frames until a DHCP message from the client.  Returns its type. */
 static int pop_dhcp(uint8_t *f)
 {
     for (;;) {
-        size_t n = nh_pop_raw(&H, f, 1500);
+        size_t n = nh_pop_raw(&nh_h, f, 1500);
         if (!n)
             return -1;
         if (os_get_be16(f + 12) != NET_ETHERTYPE_IPV4 || f[NET_ETH_HLEN + 9] != NET_IP_PROTO_UDP)
@@ -216,12 +203,12 @@ static int pop_dhcp(uint8_t *f)
 static void test_dhcp_discover_offer_request_ack(void **state)
 {
     uint8_t f[1500];
-    struct net_stack *st = H.st;
-    net_start_dhcp(st, H.now);
-    nh_advance(&H, H.now + 1);
+    struct net_stack *st = nh_h.st;
+    net_start_dhcp(st, nh_h.now);
+    nh_advance(&nh_h, nh_h.now + 1);
     assert_int_equal(pop_dhcp(f), 1); /* DISCOVER */
     dhcp_answer(f, 2, 120);           /* OFFER */
-    nh_advance(&H, H.now + 1);
+    nh_advance(&nh_h, nh_h.now + 1);
     assert_int_equal(pop_dhcp(f), 3); /* REQUEST */
     dhcp_answer(f, 5, 120);           /* ACK */
     uint32_t a;
@@ -232,33 +219,33 @@ static void test_dhcp_discover_offer_request_ack(void **state)
     assert_int_equal(net_get_stats(st)->dhcp_acks, 1);
     /* renewal at T1 (60 s): a unicast REQUEST to the server, which is
      * resolved first (the new address emptied the ARP cache) */
-    nh_drain(&H);
+    nh_drain(&nh_h);
     uint64_t arps = net_get_stats(st)->arp_requests_sent;
-    nh_advance(&H, H.now + 60000 * MS);
+    nh_advance(&nh_h, nh_h.now + 60000 * MS);
     assert_int_equal(net_get_stats(st)->arp_requests_sent, arps + 1);
 }
 
 static void test_dhcp_nak_starts_over(void **state)
 {
     uint8_t f[1500];
-    net_start_dhcp(H.st, H.now);
-    nh_advance(&H, H.now + 1);
+    net_start_dhcp(nh_h.st, nh_h.now);
+    nh_advance(&nh_h, nh_h.now + 1);
     assert_int_equal(pop_dhcp(f), 1);
     dhcp_answer(f, 2, 120);
-    nh_advance(&H, H.now + 1);
+    nh_advance(&nh_h, nh_h.now + 1);
     assert_int_equal(pop_dhcp(f), 3);
     dhcp_answer(f, 6, 0); /* NAK */
-    assert_false(net_get_addr(H.st, NULL, NULL));
-    assert_int_equal(net_get_stats(H.st)->dhcp_naks, 1);
-    nh_advance(&H, H.now + 1);
+    assert_false(net_get_addr(nh_h.st, NULL, NULL));
+    assert_int_equal(net_get_stats(nh_h.st)->dhcp_naks, 1);
+    nh_advance(&nh_h, nh_h.now + 1);
     assert_int_equal(pop_dhcp(f), 1); /* DISCOVER again */
 }
 
 static void test_dhcp_reply_with_bad_options_counted(void **state)
 {
     uint8_t f[1500];
-    net_start_dhcp(H.st, H.now);
-    nh_advance(&H, H.now + 1);
+    net_start_dhcp(nh_h.st, nh_h.now);
+    nh_advance(&nh_h, nh_h.now + 1);
     assert_int_equal(pop_dhcp(f), 1);
     uint8_t msg[8 + 244] = { 0 };
     struct net_dhcp_hdr *d = (struct net_dhcp_hdr *)(msg + 8);
@@ -270,8 +257,8 @@ static void test_dhcp_reply_with_bad_options_counted(void **state)
     os_put_be16(msg + 2, 68);
     os_put_be16(msg + 4, sizeof msg);
     uint8_t fr[400];
-    nh_frame(&H, fr, ip_frame(fr, NET_IP_PROTO_UDP, 0xffffffffu, 0, msg, sizeof msg));
-    assert_int_equal(net_get_stats(H.st)->dhcp_bad, 1);
+    nh_frame(&nh_h, fr, ip_frame(fr, NET_IP_PROTO_UDP, 0xffffffffu, 0, msg, sizeof msg));
+    assert_int_equal(net_get_stats(nh_h.st)->dhcp_bad, 1);
 }
 
 static void test_parse_ipspec(void **state)
@@ -336,7 +323,7 @@ static void test_pair_queue_bounded(void **state)
     pkt_pool_destroy(pool);
 }
 
-#define T(f) cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, #f)
+#define T(f) cmocka_unit_test_prestate_setup_teardown(f, nh_test_setup, nh_test_teardown, #f)
 
 int main(void)
 {
