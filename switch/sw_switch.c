@@ -60,8 +60,11 @@ static uint64_t pick_dpid(const struct sw_switch *sw)
 static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
 {
     sw->dpid = pick_dpid(sw);
+    /* Retry a lost controller twice a second at least (back-off 0.1 s to
+     * 0.5 s), so the switch is back within a second of its controller. */
     struct sw_connmgr_config mc = {
         .tx_max_bytes = 32u << 20,  /* one reply (a flow dump) may be this large */
+        .backoff_max_ns = 500 * OS_NS_PER_MS,
         .max_passive = sw->cfg.max_connections,
         .queue_budget = (size_t)sw->cfg.queue_budget_mb << 20,
     };
@@ -144,6 +147,11 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
     }
     *out = sw;
     return 0;
+}
+
+int sw_switch_add_local_port(struct sw_switch *sw, struct netdev *dev)
+{
+    return dp_add_port(sw->dp, dev, DP_PORT_LOCAL);
 }
 
 void sw_switch_destroy(struct sw_switch *sw)

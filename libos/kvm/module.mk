@@ -6,8 +6,9 @@
 # kernel's own sources are compiled with PORTABLE_CFLAGS (-ffreestanding
 # -nostdinc against libos/include and libos/libc/include) plus the kernel
 # flags below.  SSE stays enabled: boot.S sets CR0.MP/CR4.OSFXSR, and the
-# kernel never saves vector state because it takes no interrupts (exceptions
-# are fatal), so the portable code keeps the compiler's full x86_64 ISA.
+# kernel never saves vector state because it takes interrupts only while
+# halted (libos/x86_64/apic.h) and exceptions are fatal, so the portable
+# code keeps the compiler's full x86_64 ISA.
 # Linked at 1 MiB (identity-mapped, so the default small code model) with
 # libos/x86_64/kernel.ld, against libgcc only; nothing from the host libc.
 # sluice.kvm.elf keeps debug info; sluice.kvm is stripped.
@@ -15,12 +16,16 @@
 # Test: tests/kvm/run.sh (builds this target itself and boots it in QEMU).
 
 # libos/pvh and switch/unikernel are shared with the xen image; libos/kvm,
-# virtio/ and switch/kvm are this image's own.
+# virtio/ and switch/kvm are this image's own.  os/stream.h is libos/net's
+# (NET_STREAM_SRC, from the top Makefile), as on every unikernel image.
 KVM_C_SRC := $(sort $(wildcard libos/x86_64/*.c libos/pvh/*.c libos/kvm/*.c \
 	libos/libc/src/*.c virtio/*.c switch/unikernel/*.c switch/kvm/*.c))
 KVM_ASM_SRC := $(sort $(wildcard libos/x86_64/*.S))
 KVM_LDSCRIPT := libos/x86_64/kernel.ld
-KVM_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone -fno-stack-protector \
+# The stack protector (libos/x86_64/ssp.h) guards every function with a local
+# array or an address-taken local, against one global canary drawn at boot.
+KVM_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mcmodel=small
 
 ifeq ($(TARGET),kvm)
@@ -29,7 +34,7 @@ $(error SAN=$(SAN): sanitizers need a host runtime; build TARGET=kvm without SAN
 endif
 PORTABLE_CFLAGS += $(KVM_KERNEL_FLAGS)
 PROGRAMS := $(BUILD)/sluice.kvm
-KVM_OBJ := $(call obj,$(KVM_C_SRC)) $(patsubst %.S,$(BUILD)/obj/%.o,$(KVM_ASM_SRC))
+KVM_OBJ := $(call obj,$(KVM_C_SRC) $(NET_STREAM_SRC)) $(patsubst %.S,$(BUILD)/obj/%.o,$(KVM_ASM_SRC))
 KVM_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 $(call obj,$(KVM_C_SRC)): $(BUILD)/obj/%.o: %.c
@@ -46,7 +51,7 @@ $(BUILD)/obj/%.o: %.S
 
 $(BUILD)/sluice.kvm.elf: $(KVM_OBJ) $(LIB) $(KVM_LDSCRIPT)
 	$(CC) -nostdlib -static -no-pie -Wl,-T,$(KVM_LDSCRIPT) -Wl,--build-id=none \
-		-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096 -o $@ $(KVM_OBJ) $(LIB) $(KVM_LIBGCC)
+		-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -o $@ $(KVM_OBJ) $(LIB) $(KVM_LIBGCC)
 
 $(BUILD)/sluice.kvm: $(BUILD)/sluice.kvm.elf
 	objcopy --strip-all $< $@

@@ -8,9 +8,10 @@
  *    uk_target.h) when no --port is given;
  *  - --flows takes the flows themselves, not a file: ovs-ofctl add-flows
  *    lines separated by ';' (quote the word if a flow contains blanks);
- *  - --controller and --listen are accepted but not available yet (the
- *    unikernel has no TCP/IP stack): the boot log says so and they are
- *    dropped;
+ *  - --controller and --listen run over the image's own TCP/IP stack
+ *    (libos/net, wired by uk_net.h): on a management NIC (--mgmt TYPE:N,
+ *    which is then left out of the default ports) or in band on the
+ *    datapath's LOCAL port, with --ip ADDR/LEN[,GW] or DHCP;
  *  - --app runs the embedded controller (learning, ...); there is no file
  *    system, so the apps that read a file (static=FILE, firewall=FILE) read
  *    the in-memory files given with --file NAME=TEXT (lines separated by
@@ -19,8 +20,9 @@
  *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
  *    guest memory.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
- * purpose: ud2, div0, pf, gp, int3) and --run-ms N (stop after N ms of
- * switching, print the counters, exit 0).
+ * purpose: see libos/x86_64/trap.h for the kinds) and --run-ms N (stop
+ * after N ms of switching, print the counters, exit 0).  --boot-trace prints
+ * where the boot time went (libos/pvh/boot_trace.h) after the ready line.
  *
  * Returns the exit code: 0 success, 1 runtime failure, 2 bad command line.
  */
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libos/pvh/boot_trace.h"
 #include "libos/pvh/cmdline.h"
 #include "libos/pvh/mem.h"
 #include "libos/pvh/plat.h"
@@ -38,6 +41,7 @@
 #include "os/mem.h"
 #include "switch/sw_config.h"
 #include "switch/sw_switch.h"
+#include "switch/unikernel/uk_net.h"
 #include "switch/unikernel/uk_target.h"
 
 #define UK_DEFAULT_PACKETS 1024
@@ -56,12 +60,13 @@ struct hooks {
     uint64_t run_ms;       /* --run-ms N; 0 = forever */
     const char *files[MAX_FILES]; /* --file NAME=TEXT, as given */
     unsigned n_files;
+    int boot_trace;        /* --boot-trace */
 };
 
 /* Returns 1 when word `w` is option `name` (as "--name" or "--name=...")
  * and sets *val to its value (after '=' or the next word, advancing *i);
  * 0 when it is another word; -1 when it is the option, last, without a
- * value (reported). */
+ * value. */
 static int take_option(int argc, char **argv, int *i, const char *name, const char **val)
 {
     size_t n = strlen(name);
@@ -74,12 +79,20 @@ static int take_option(int argc, char **argv, int *i, const char *name, const ch
     }
     if (w[2 + n])
         return 0;
-    if (*i + 1 >= argc) {
-        pvh_printf("sluice: --%s needs a value\n", name);
+    if (*i + 1 >= argc)
         return -1;
-    }
     *val = argv[++*i];
     return 1;
+}
+
+/* take_option for a test hook or --file: a missing value is reported.
+ * Returns take_option's result. */
+static int take_hook(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    int r = take_option(argc, argv, i, name, val);
+    if (r < 0)
+        pvh_printf("sluice: --%s needs a value\n", name);
+    return r;
 }
 
 /* Parses --run-ms: a whole decimal number of milliseconds, at most a day
@@ -104,29 +117,53 @@ static int count_ports(int argc, char **argv)
     return ports;
 }
 
+/* Returns true when NIC spec `word` ("TYPE:N") is the one `mgmt` names
+ * ("TYPE:N" or "TYPE:N,options"). */
+static bool is_mgmt_nic(const char *word, const char *mgmt)
+{
+    size_t n = strlen(word);
+    return mgmt && !strncmp(word, mgmt, n) && (mgmt[n] == '\0' || mgmt[n] == ',');
+}
+
+/* Puts the default --port words (every NIC but the --mgmt one) into out[]
+ * from *n on, when argv names no port.  Returns nothing. */
+static void default_ports(int argc, char **argv, char **out, int *n, unsigned n_nics)
+{
+    static char port_words[SW_MAX_PORTS][24];
+    const char *mgmt = NULL, *val;
+    for (int i = 1; i < argc; i++)
+        if (take_option(argc, argv, &i, "mgmt", &val) > 0)
+            mgmt = val;
+    for (unsigned k = 0; count_ports(argc, argv) == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
+        snprintf(port_words[k], sizeof port_words[k], "%s:%u", uk_target.port_type, k);
+        if (is_mgmt_nic(port_words[k], mgmt))
+            continue;
+        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
+        out[(*n)++] = port_words[k];
+    }
+}
+
 /* Copies argv into out[] without the test hooks, adding default ports
  * right after the program name (so an option left without its value at
  * the end of the line is reported as such, never given a port word).
  * Returns the new argc, or -EINVAL with a message printed. */
 static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsigned n_nics)
 {
-    static char port_words[SW_MAX_PORTS][24];
     int n = 0, r;
     out[n++] = argv[0];
-    for (unsigned k = 0; count_ports(argc, argv) == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
-        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
-        out[n++] = port_words[k];
-    }
+    default_ports(argc, argv, out, &n, n_nics);
     for (int i = 1; i < argc; i++) {
         const char *val;
-        if ((r = take_option(argc, argv, &i, "crash-test", &val)) != 0) {
+        if (!strcmp(argv[i], "--boot-trace")) {
+            h->boot_trace = 1;
+        } else if ((r = take_hook(argc, argv, &i, "crash-test", &val)) != 0) {
             if (r < 0)
                 return -EINVAL;
             h->crash = val;
-        } else if ((r = take_option(argc, argv, &i, "run-ms", &val)) != 0) {
+        } else if ((r = take_hook(argc, argv, &i, "run-ms", &val)) != 0) {
             if (r < 0 || parse_run_ms(val, &h->run_ms) < 0)
                 return -EINVAL;
-        } else if ((r = take_option(argc, argv, &i, "file", &val)) != 0) {
+        } else if ((r = take_hook(argc, argv, &i, "file", &val)) != 0) {
             if (r < 0)
                 return -EINVAL;
             const char *eq = strchr(val, '=');
@@ -142,18 +179,6 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
     }
     out[n] = NULL;
     return n;
-}
-
-/* Logs what the unikernel cannot do yet and drops it from cfg. */
-static void drop_unavailable(struct sw_config *cfg)
-{
-    for (unsigned i = 0; i < cfg->n_controllers; i++)
-        OS_WARN("sluice", "--controller %s: not available on the unikernel yet (no TCP/IP "
-                "stack; next step); ignored", cfg->controllers[i]);
-    for (unsigned i = 0; i < cfg->n_listens; i++)
-        OS_WARN("sluice", "--listen %s: not available on the unikernel yet (no TCP/IP "
-                "stack; next step); ignored", cfg->listens[i]);
-    cfg->n_controllers = cfg->n_listens = 0;
 }
 
 /* Returns a heap copy of inline lines with ';' turned into newlines, or
@@ -192,19 +217,22 @@ static void emit_console(const char *line, void *arg)
     pvh_printf("%s\n", line);
 }
 
-/* Returns the smallest of a, b and c. */
-static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+/* Returns the smallest of a, b, c and d. */
+static uint64_t min4(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
     uint64_t m = a < b ? a : b;
-    return m < c ? m : c;
+    m = m < c ? m : c;
+    return m < d ? m : d;
 }
 
-/* Runs the switch until run_ms elapses (forever when 0): busy-polls while
- * traffic flows; after IDLE_AFTER_NS without a packet it arms every port's
- * receive wake-up and halts until a frame, the next deadline (flow and
- * connection timers, the stats line, --run-ms) or, when a port cannot wake
- * the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
-static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
+/* Runs the switch (and the TCP/IP stack, when there is one) until run_ms
+ * elapses (forever when 0): busy-polls while traffic flows; after
+ * IDLE_AFTER_NS without a packet it arms every port's and the stack NIC's
+ * receive wake-up and halts until a frame, the next deadline (flow,
+ * connection and TCP timers, the stats line, --run-ms) or, when a device
+ * cannot wake the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
+static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw_config *cfg,
+                       uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
     uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
@@ -215,11 +243,18 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
         uint64_t now = os_clock_ns();
         if (now >= stop)
             break;
-        if (sw_switch_step(sw, now) > 0) {
+        unsigned busy = uk_net_poll(net, now);
+        if (sw_switch_step(sw, now) + busy > 0) {
             last_busy = now;
         } else if (now - last_busy >= IDLE_AFTER_NS) {
-            uint64_t wake = min3(stop, next_stats, sw_switch_next_timeout(sw));
+            uint64_t wake = min4(stop, next_stats, sw_switch_next_timeout(sw),
+                                 uk_net_deadline(net));
             int r = sw_switch_arm_wakeup(sw);
+            int rn = uk_net_arm_wakeup(net);
+            if (r == -EAGAIN || rn == -EAGAIN)
+                r = -EAGAIN;
+            else if (rn < 0)
+                r = rn;
             if (r < 0 && r != -EAGAIN && wake > now + UNARMED_SLEEP_NS)
                 wake = now + UNARMED_SLEEP_NS;
             if (r != -EAGAIN)
@@ -227,6 +262,7 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
         }
         if (now >= next_stats) {
             sw_switch_report_ports(sw, emit_console, NULL);
+            uk_net_report(net, emit_console, NULL);
             next_stats = now + interval;
         }
     }
@@ -257,6 +293,7 @@ int os_main(int argc, char **argv)
         char d[64];
         pvh_printf("sluice: nic %u: %s\n", i, uk_target.describe(i, d, sizeof d));
     }
+    boot_trace_mark("nics");
     int n = prepare_args(argc, argv, args, &h, nics);
     if (n < 0)
         return PLAT_EXIT_USAGE;
@@ -282,7 +319,7 @@ int os_main(int argc, char **argv)
         pvh_puts("  --flows takes the flows themselves, separated by ';';\n"
                     "  --file NAME=TEXT  an in-memory file for --app static=NAME or\n"
                     "                    firewall=NAME: its lines separated by ';'\n"
-                    "  --controller/--listen need the TCP/IP stack (not yet available).\n");
+                    "  --controller/--listen run over the image's TCP/IP stack (--mgmt, --ip).\n");
         return PLAT_EXIT_OK;
     }
     if (cfg.version) {
@@ -290,19 +327,26 @@ int os_main(int argc, char **argv)
         return PLAT_EXIT_OK;
     }
     os_log_set_level(cfg.log_level);
-    drop_unavailable(&cfg);
     print_config(&cfg);
 
+    struct uk_net *net;
+    int nrc = uk_net_start(&cfg, os_clock_ns(), &net);
+    if (nrc < 0)
+        return nrc == -EINVAL ? PLAT_EXIT_USAGE : PLAT_EXIT_FAIL;
     struct sw_switch *sw;
     if (sw_switch_create(&cfg, &sw, err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
+        uk_net_stop(net);
         return PLAT_EXIT_FAIL;
     }
-    int rc = PLAT_EXIT_OK;
-    if (sw_switch_start_apps(sw, uk_read_file, &h, os_clock_ns(), err, sizeof err)) {
+    boot_trace_mark("switch");
+    int rc = uk_net_attach(net, sw) < 0 ? PLAT_EXIT_FAIL : PLAT_EXIT_OK;
+    if (rc == PLAT_EXIT_OK &&
+        sw_switch_start_apps(sw, uk_read_file, &h, os_clock_ns(), err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
         rc = PLAT_EXIT_FAIL;
     }
+    boot_trace_mark("apps");
     if (rc == PLAT_EXIT_OK && cfg.flows_file) {
         char *text = inline_lines(cfg.flows_file);
         int nf = text ? sw_switch_load_flows(sw, text, "--flows", os_clock_ns(), err, sizeof err)
@@ -318,16 +362,23 @@ int os_main(int argc, char **argv)
     if (rc == PLAT_EXIT_OK) {
         struct mem_stats ms;
         mem_get_stats(&ms);
+        boot_trace_mark("ready");
         uint64_t ready_ns = plat_since_entry_ns();
         pvh_printf("sluice: ready in %lu.%03lu ms since the PVH entry (guest clock), "
                       "memory used %lu KiB\n", (unsigned long)(ready_ns / 1000000),
                       (unsigned long)(ready_ns / 1000 % 1000),
                       (unsigned long)(ms.used_bytes >> 10));
-        run_switch(sw, &cfg, h.run_ms);
+        if (h.boot_trace)
+            boot_trace_print();
+        run_switch(sw, net, &cfg, h.run_ms);
         pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
         sw_switch_report_ports(sw, emit_console, NULL);
+        uk_net_report(net, emit_console, NULL);
+        mem_get_stats(&ms);
+        pvh_printf("sluice: guest heap used %lu KiB\n", (unsigned long)(ms.used_bytes >> 10));
         sw_switch_report_flows(sw, os_clock_ns(), emit_console, NULL);
     }
     sw_switch_destroy(sw);
+    uk_net_stop(net);
     return rc;
 }
