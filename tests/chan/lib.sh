@@ -54,22 +54,22 @@ topo_down() {
 
 # --- the switch --------------------------------------------------------------
 
-SW_PID=
 # sw_start LOG [--resolv FILE] [--nofile N] ARGS...: starts the switch in
 # $SW with ports afpacket:$A1 and afpacket:$A2 and ARGS; LOG gets its output.
 # --resolv makes FILE its /etc/resolv.conf (a private mount namespace).
+# Its pid is SLUICE_PID, so the integration lib's sluice_stop stops it.
 sw_start() {
     local log=$1 resolv= nofile=4096
     shift
     [ "${1:-}" = --resolv ] && { resolv=$2; shift 2; }
     [ "${1:-}" = --nofile ] && { nofile=$2; shift 2; }
-    sw_stop
+    sluice_stop
     local cmd='ulimit -n "$0"; exec "$@"'
     [ -n "$resolv" ] && cmd='mount --bind "$RESOLV" /etc/resolv.conf && '$cmd
     RESOLV=$resolv ASAN_OPTIONS=$ASAN_OPTIONS${SW_ASAN:+:$SW_ASAN} \
         ip netns exec "$SW" unshare -m sh -c "$cmd" "$nofile" \
         "$SLUICE" --port "afpacket:$A1" --port "afpacket:$A2" "$@" >"$log" 2>&1 &
-    SW_PID=$!
+    SLUICE_PID=$!
 }
 
 # Waits for the switch's OpenFlow listener on 127.0.0.1:$OFPORT in $SW.
@@ -77,22 +77,10 @@ sw_wait_listen() {
     local i
     for ((i = 0; i < 100; i++)); do
         nsx "$SW" ss -Hltn "sport = :$OFPORT" | grep -q . && return 0
-        kill -0 "$SW_PID" 2>/dev/null || return 1
+        kill -0 "$SLUICE_PID" 2>/dev/null || return 1
         sleep 0.1
     done
     return 1
-}
-
-sw_stop() {
-    [ -n "$SW_PID" ] || return 0
-    kill "$SW_PID" 2>/dev/null
-    for _ in $(seq 100); do
-        kill -0 "$SW_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -9 "$SW_PID" 2>/dev/null
-    wait "$SW_PID" 2>/dev/null
-    SW_PID=
 }
 
 # Prints the CPU time (user + system, in clock ticks) of process $1.
@@ -127,7 +115,7 @@ no_sanitizer_report() {
 
 cleanup() {
     local p
-    sw_stop
+    sluice_stop
     for p in "${PIDS[@]}"; do
         kill "$p" 2>/dev/null
     done

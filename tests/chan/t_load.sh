@@ -44,7 +44,7 @@ while True:
     local queries
     queries=$(cat "$q" 2>/dev/null || echo 0)
     note "DNS queries the switch sent meanwhile: $queries"
-    kill -0 "$SW_PID" 2>/dev/null || { cat "$log"; echo "the switch exited"; return 1; }
+    kill -0 "$SLUICE_PID" 2>/dev/null || { cat "$log"; echo "the switch exited"; return 1; }
     grep -E "waiting for DNS to resolve 'controller.sluice-chan.test'" "$log" | head -1 | sed 's/^/# log: /'
     [ "$queries" -gt 0 ] || { echo "the switch never asked the DNS server"; return 1; }
     [ "$loss" -le 2 ] || { echo "ping loss ${loss}% while the name was being resolved"; return 1; }
@@ -54,7 +54,7 @@ while True:
         { tail -5 "$log"; echo "no log line about the name being resolved"; return 1; }
     grep -Eq "waiting for DNS to resolve" "$log" ||
         { tail -5 "$log"; echo "the failed attempt does not say it waited for DNS"; return 1; }
-    sw_stop
+    sluice_stop
     no_sanitizer_report "$log" || { grep -A5 Sanitizer "$log"; echo "sanitizer report"; return 1; }
 }
 
@@ -76,7 +76,7 @@ load_switch_start() {
 # session every millisecond adds 0.9-2.6 ms here, ASan build).  (The CPU they cost is measured
 # by bench/chanbench.sh.)
 test_idle_connections_keep_latency() {
-    [ -n "$SW_PID" ] || { echo "the load switch is not running"; return 1; }
+    [ -n "$SLUICE_PID" ] || { echo "the load switch is not running"; return 1; }
     local base with loss med max
     read -r loss base max <<<"$(ping_stats 60 0.05)"
     [ "$loss" = 0 ] || { echo "no forwarding before the test (loss ${loss}%)"; return 1; }
@@ -88,7 +88,7 @@ test_idle_connections_keep_latency() {
         { cat "$TMPD/idle.out"; tail -3 "$LOAD_LOG"; echo "2000 sessions did not come up"; return 1; }
     sleep 1
     local cpu
-    cpu=$(cpu_percent "$SW_PID" 3)
+    cpu=$(cpu_percent "$SLUICE_PID" 3)
     read -r loss with max <<<"$(ping_stats 60 0.05)"
     note "median ping: ${base} ms without, ${with} ms with 2000 idle sessions (max ${max} ms, loss ${loss}%); switch CPU meanwhile ${cpu}% of a core (ASan build)"
     [ "$loss" = 0 ] || { echo "loss ${loss}% with 2000 idle sessions"; return 1; }
@@ -104,7 +104,7 @@ idle_stop() {
 # 200 (flow stats, barrier) pairs against 10,000 flows, read 3 s later:
 # every stats reply arrives complete and before its barrier, in order.
 test_stats_barrier_pairs_all_answered() {
-    [ -n "$SW_PID" ] || { echo "the load switch is not running"; return 1; }
+    [ -n "$SLUICE_PID" ] || { echo "the load switch is not running"; return 1; }
     nsx "$SW" timeout 150 $PY "$HERE/ofpeer.py" pairs 127.0.0.1 $OFPORT 200 3 \
         >"$TMPD/pairs.out" 2>&1
     local rc=$?
@@ -115,7 +115,7 @@ test_stats_barrier_pairs_all_answered() {
 # A peer sending a message a byte at a time is closed about 10 s after its
 # first byte, whatever it does to keep the echo timer happy.
 test_slowloris_closed() {
-    [ -n "$SW_PID" ] || { echo "the load switch is not running"; return 1; }
+    [ -n "$SLUICE_PID" ] || { echo "the load switch is not running"; return 1; }
     nsx "$SW" timeout 30 $PY "$HERE/ofpeer.py" slowloris 127.0.0.1 $OFPORT 16 \
         >"$TMPD/slow.out" 2>&1
     local rc=$?
@@ -134,24 +134,24 @@ test_slowloris_closed() {
 # (64 MiB) at most, not by 32 x 32 MiB, and peers stuck past the bound are
 # disconnected with a log line.
 test_nonreading_peers_memory_bounded() {
-    [ -n "$SW_PID" ] || { echo "the load switch is not running"; return 1; }
+    [ -n "$SLUICE_PID" ] || { echo "the load switch is not running"; return 1; }
     local before after peak=0 r
-    before=$(rss_kib "$SW_PID")
+    before=$(rss_kib "$SLUICE_PID")
     nsx "$SW" timeout 60 $PY "$HERE/ofpeer.py" nonreading 127.0.0.1 $OFPORT 32 40 15 \
         >"$TMPD/nonreading.out" 2>&1 &
     local pid=$!
     track_pid $pid
     for _ in $(seq 30); do              # 15 s: sample the resident set
         sleep 0.5
-        r=$(rss_kib "$SW_PID")
+        r=$(rss_kib "$SLUICE_PID")
         [ -n "$r" ] && [ "$r" -gt "$peak" ] && peak=$r
     done
     wait $pid
     sed 's/^/# /' "$TMPD/nonreading.out"
-    after=$(rss_kib "$SW_PID")
+    after=$(rss_kib "$SLUICE_PID")
     local grew=$(( (peak - before) / 1024 ))
     note "switch resident set: ${before} KiB before, peak +${grew} MiB with 32 peers that never read; $(grep -c 'peer took less than' "$LOAD_LOG") disconnected as stuck"
-    kill -0 "$SW_PID" 2>/dev/null || { tail -5 "$LOAD_LOG"; echo "the switch exited"; return 1; }
+    kill -0 "$SLUICE_PID" 2>/dev/null || { tail -5 "$LOAD_LOG"; echo "the switch exited"; return 1; }
     [ "$grew" -lt 160 ] || { echo "memory grew by ${grew} MiB (budget 64 MiB)"; return 1; }
     grep -q 'peer took less than' "$LOAD_LOG" ||
         { echo "no peer was disconnected as stuck within 15 s"; return 1; }
@@ -159,7 +159,7 @@ test_nonreading_peers_memory_bounded() {
 
 load_switch_stop() {
     idle_stop
-    sw_stop
+    sluice_stop
     if ! no_sanitizer_report "$LOAD_LOG"; then
         fail load_switch_sanitizers "sanitizer report in the switch's output"
         grep -E -A8 'Sanitizer|runtime error:' "$LOAD_LOG" | head -20 | sed 's/^/  | /'
@@ -176,7 +176,7 @@ test_connections_over_limit_refused() {
         { cat "$log"; echo "the switch did not listen"; return 1; }
     nsx "$SW" timeout 30 $PY "$HERE/ofpeer.py" limit 127.0.0.1 $OFPORT 5 >"$TMPD/limit.out" 2>&1
     sed 's/^/# /' "$TMPD/limit.out"
-    sw_stop
+    sluice_stop
     grep -q '^limit: 3 hello, 2 closed' "$TMPD/limit.out" ||
         { echo "expected 3 sessions and 2 refused"; return 1; }
     grep -q 'refusing .*3 clients connected already' "$log" ||
@@ -200,13 +200,13 @@ time.sleep(8)' $OFPORT &
     track_pid $pid
     sleep 2
     local cpu lines
-    cpu=$(cpu_percent "$SW_PID" 4)
+    cpu=$(cpu_percent "$SLUICE_PID" 4)
     lines=$(grep -c 'accept' "$log")
     note "out of descriptors: switch CPU ${cpu}% of a core, ${lines} log line(s) about accept"
     grep 'accept' "$log" | head -2 | sed 's/^/# log: /'
     wait $pid
-    kill -0 "$SW_PID" 2>/dev/null || { tail -5 "$log"; echo "the switch exited"; return 1; }
-    sw_stop
+    kill -0 "$SLUICE_PID" 2>/dev/null || { tail -5 "$log"; echo "the switch exited"; return 1; }
+    sluice_stop
     grep -q 'Too many open files' "$log" || { tail -5 "$log"; echo "EMFILE never happened"; return 1; }
     [ "$lines" -le 3 ] || { echo "$lines log lines about accept in 6 s"; return 1; }
     awk -v c="$cpu" 'BEGIN { exit !(c < 30) }' || { echo "the switch used ${cpu}% CPU"; return 1; }
@@ -224,6 +224,6 @@ test_conformance() {
         >"$TMPD/conform.out" 2>&1
     local rc=$?
     sed 's/^/# /' "$TMPD/conform.out"
-    sw_stop
+    sluice_stop
     [ $rc = 0 ] || { grep FAIL "$TMPD/conform.out" | tail -1; return 1; }
 }
