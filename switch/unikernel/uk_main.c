@@ -18,6 +18,8 @@
  *    --app firewall=fw,learning "--file=fw=deny tcp,tp_dst=22;allow";
  *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
  *    guest memory.
+ * The run loop also stops when the platform asks (uk_target.stop_requested:
+ * `xl shutdown` on xen); the program then closes its ports and returns 0.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
  * purpose: ud2, div0, pf, gp, int3) and --run-ms N (stop after N ms of
  * switching, print the counters, exit 0).
@@ -169,12 +171,14 @@ static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
     return m < c ? m : c;
 }
 
-/* Runs the switch until run_ms elapses (forever when 0): busy-polls while
- * traffic flows; after IDLE_AFTER_NS without a packet it arms every port's
- * receive wake-up and halts until a frame, the next deadline (flow and
- * connection timers, the stats line, --run-ms) or, when a port cannot wake
- * the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
-static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
+/* Runs the switch until run_ms elapses (forever when 0) or the platform
+ * asks it to stop (uk_target.stop_requested): busy-polls while traffic
+ * flows; after IDLE_AFTER_NS without a packet it arms every port's receive
+ * wake-up and halts until a frame, the next deadline (flow and connection
+ * timers, the stats line, --run-ms) or, when a port cannot wake the CPU,
+ * UNARMED_SLEEP_NS.  Returns the platform's reason, or NULL when run_ms
+ * elapsed. */
+static const char *run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
     uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
@@ -183,8 +187,11 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
     uint64_t last_busy = start;
     for (;;) {
         uint64_t now = os_clock_ns();
+        const char *why;
         if (now >= stop)
-            break;
+            return NULL;
+        if (uk_target.stop_requested && (why = uk_target.stop_requested()))
+            return why;
         if (sw_switch_step(sw, now) > 0) {
             last_busy = now;
         } else if (now - last_busy >= IDLE_AFTER_NS) {
@@ -241,6 +248,7 @@ int os_main(int argc, char **argv)
     sw_config_init(&cfg);
     cfg.n_packets = UK_DEFAULT_PACKETS;
     cfg.max_flows = UK_DEFAULT_MAX_FLOWS;
+    cfg.packet_slot = uk_target.packet_slot;
     if (sw_config_parse(&cfg, n, args, err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
         return PLAT_EXIT_USAGE;
@@ -293,8 +301,11 @@ int os_main(int argc, char **argv)
                       "memory used %lu KiB\n", (unsigned long)(ready_ns / 1000000),
                       (unsigned long)(ready_ns / 1000 % 1000),
                       (unsigned long)(ms.used_bytes >> 10));
-        run_switch(sw, &cfg, h.run_ms);
-        pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
+        const char *why = run_switch(sw, &cfg, h.run_ms);
+        if (why)
+            pvh_printf("sluice: stop requested (%s)\n", why);
+        else
+            pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
         sw_switch_report_ports(sw, emit_console, NULL);
         sw_switch_report_flows(sw, os_clock_ns(), emit_console, NULL);
     }

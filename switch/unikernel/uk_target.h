@@ -21,6 +21,13 @@ struct uk_target {
      * NULL when i is out of range. */
     const char *(*describe)(unsigned i, char *buf, unsigned len);
     const char *help;       /* target-specific lines appended to --help */
+    /* Optional (NULL: never): polled by the run loop; returns the reason
+     * ("poweroff", "reboot") once the platform asks the program to stop
+     * (on xen: `xl shutdown` / `xl reboot`), else NULL. */
+    const char *(*stop_requested)(void);
+    /* Bytes per packet buffer; 0 = PKT_DEFAULT_SLOT.  The xen image uses a
+     * page: netfront grants a whole page per receive buffer. */
+    unsigned packet_slot;
 };
 
 extern const struct uk_target uk_target;

@@ -20,14 +20,17 @@
 #define EBUSY 16
 #define EEXIST 17
 #define ENODEV 19
+#define EISDIR 21
 #define EINVAL 22
 #define ENFILE 23
 #define EMFILE 24
 #define ENOSPC 28
+#define EROFS 30
 #define EPIPE 32
 #define EDOM 33
 #define ERANGE 34
 #define ENOSYS 38
+#define ENOTEMPTY 39
 #define ENODATA 61
 #define ETIME 62
 #define EPROTO 71

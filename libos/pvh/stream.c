@@ -1,5 +1,5 @@
 /*
- * stream.c — os/stream.h on the kvm target: not available yet.
+ * stream.c — os/stream.h on the PVH targets (kvm, xen): not available yet.
  *
  * The unikernel has no TCP/IP stack yet (libos/net/ is the next step), so
  * every call fails with -EOPNOTSUPP, os_stream_fd() returns -1, and no

@@ -1,0 +1,232 @@
+/*
+ * start.c — plat_start() of the xen target: from boot.S's long-mode entry
+ * to os_main() (the sequence is in xen.h), and the rest of
+ * libos/pvh/plat.h for this platform.
+ *
+ * Xen's domain builder puts hvm_start_info, the memory map and the command
+ * line right after the image, where the page allocator starts: everything
+ * needed from them is copied before mem_init hands out (and zeroes) pages.
+ * Until the console ring is up, output goes to port 0xe9 (`xl dmesg`).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "libos/pvh/cmdline.h"
+#include "libos/pvh/mem.h"
+#include "libos/pvh/plat.h"
+#include "libos/x86_64/cpu.h"
+#include "libos/x86_64/trap.h"
+#include "libos/xen/xen.h"
+#include "os/clock.h"
+#include "os/log.h"
+#include "os/mem.h"
+
+#define CMDLINE_MAX 4096
+#define MEMMAP_SHOW 8
+
+extern uint64_t boot_tsc;
+extern char __image_start[], __image_end[];
+extern char xen_hypercall_page[];
+
+static char cmdline[CMDLINE_MAX];   /* raw copy */
+static char words[CMDLINE_MAX];     /* split copy argv points into */
+static char *xen_argv[PVH_MAX_ARGS + 1];
+static struct xen_shared_info *shared;
+static bool hc_ready;
+
+bool xen_hypercalls_ready(void)
+{
+    return hc_ready;
+}
+
+struct xen_shared_info *xen_shared_info(void)
+{
+    return shared;
+}
+
+const char *plat_name(void)
+{
+    return "xen";
+}
+
+uint64_t plat_since_entry_ns(void)
+{
+    return xen_tsc_delta_ns(boot_tsc, os_cycles());
+}
+
+uint64_t xen_virt_to_gfn(const void *p)
+{
+    return (uint64_t)(uintptr_t)p >> XEN_PAGE_SHIFT;
+}
+
+int xen_hvm_get_param(uint32_t index, uint64_t *val)
+{
+    struct xen_hvm_param p = { .domid = XEN_DOMID_SELF, .index = index };
+    long rc = xen_hypercall(XEN_HC_hvm_op, HVMOP_get_param, (unsigned long)&p, 0, 0, 0);
+    if (rc)
+        return (int)rc;
+    *val = p.value;
+    return 0;
+}
+
+/* Returns the first CPUID leaf of Xen's range, or 0 when this is not Xen. */
+static uint32_t xen_cpuid_base(void)
+{
+    uint32_t r[4];
+    cpu_cpuid(1, 0, r);
+    if (!(r[2] & (1u << 31))) /* no hypervisor bit */
+        return 0;
+    for (uint32_t base = XEN_CPUID_FIRST_LEAF; base < XEN_CPUID_LAST_LEAF;
+         base += XEN_CPUID_LEAF_STEP) {
+        cpu_cpuid(base, 0, r);
+        if (r[1] == XEN_CPUID_SIGNATURE_EBX && r[2] == XEN_CPUID_SIGNATURE_ECX &&
+            r[3] == XEN_CPUID_SIGNATURE_EDX && r[0] - base >= 2)
+            return base;
+    }
+    return 0;
+}
+
+/* Asks Xen to fill the hypercall page (CPUID base+2 names the MSR).
+ * Returns 0 or -ENODEV. */
+static int xen_hypercall_init(uint32_t base)
+{
+    uint32_t r[4];
+    cpu_cpuid(base + 2, 0, r);
+    if (r[0] < 1)
+        return -ENODEV;
+    uint64_t page = (uint64_t)(uintptr_t)xen_hypercall_page;
+    __asm__ volatile("wrmsr" : : "c"(r[1]), "a"((uint32_t)page), "d"((uint32_t)(page >> 32))
+                     : "memory");
+    if ((uint8_t)xen_hypercall_page[0] == 0xcc)
+        return -ENODEV;
+    hc_ready = true;
+    return 0;
+}
+
+/* Maps shared_info onto a page of ours.  Returns 0 or a negative errno. */
+static int xen_map_shared_info(void)
+{
+    void *page = os_page_alloc(XEN_PAGE_SIZE);
+    if (!page)
+        return -ENOMEM;
+    struct xen_add_to_physmap a = {
+        .domid = XEN_DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0,
+        .gpfn = xen_virt_to_gfn(page),
+    };
+    long rc = xen_hypercall(XEN_HC_memory_op, XENMEM_add_to_physmap, (unsigned long)&a, 0, 0, 0);
+    if (rc)
+        return (int)rc;
+    shared = page;
+    return 0;
+}
+
+/* What start needs from hvm_start_info, copied before the allocator may
+ * reuse its pages. */
+struct boot_copy {
+    uint32_t version, n_map;
+    struct hvm_memmap_entry map[MEMMAP_SHOW];
+};
+
+/* Copies the command line and the first memory map entries.  Returns
+ * nothing. */
+static void copy_start_info(const struct hvm_start_info *si, struct boot_copy *bc)
+{
+    if (si->cmdline_paddr) {
+        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+        size_t n = strnlen(src, CMDLINE_MAX - 1);
+        memcpy(cmdline, src, n);
+        cmdline[n] = '\0';
+    }
+    memcpy(words, cmdline, sizeof words);
+    bc->version = si->version;
+    bc->n_map = si->version >= 1 ? si->memmap_entries : 0;
+    const struct hvm_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
+    for (uint32_t i = 0; e && i < bc->n_map && i < MEMMAP_SHOW; i++)
+        bc->map[i] = e[i];
+}
+
+/* Stops the boot with `what` and error rc (crash, or a halt without
+ * hypercalls).  Never returns. */
+static void __attribute__((noreturn)) boot_fail(const char *what, int rc)
+{
+    pvh_printf("boot: %s (error %d); stopping\n", what, rc);
+    plat_exit(PLAT_EXIT_FAIL);
+}
+
+/* Prints the memory map and the memory figures.  Returns nothing. */
+static void log_memory(const struct boot_copy *bc)
+{
+    struct mem_stats ms;
+    mem_get_stats(&ms);
+    pvh_printf("boot: start_info v%u, %u memory map entries:", bc->version, bc->n_map);
+    for (uint32_t i = 0; i < bc->n_map && i < MEMMAP_SHOW; i++)
+        pvh_printf(" %s %lx-%lx", bc->map[i].type == HVM_MEMMAP_RAM ? "ram" : "rsv",
+                   (unsigned long)bc->map[i].addr,
+                   (unsigned long)(bc->map[i].addr + bc->map[i].size));
+    pvh_printf("\nboot: RAM %lu KiB, image %lu KiB, heap %lu KiB\n",
+               (unsigned long)(ms.ram_bytes >> 10),
+               (unsigned long)((__image_end - __image_start) >> 10),
+               (unsigned long)(ms.arena_bytes >> 10));
+}
+
+void plat_start(const struct hvm_start_info *si)
+{
+    trap_init();
+    pvh_puts("\nSluice unikernel booting (PVH entry, x86_64, xen target)\n");
+    uint32_t base = xen_cpuid_base();
+    if (!base) {
+        pvh_puts("boot: not running on Xen (no Xen CPUID leaves): this image is a Xen PVH "
+                 "domU; use sluice.kvm elsewhere. Halting.\n");
+        cpu_halt_forever();
+    }
+    if (xen_hypercall_init(base)) {
+        pvh_puts("boot: Xen did not fill the hypercall page. Halting.\n");
+        cpu_halt_forever();
+    }
+    if (!si || si->magic != HVM_START_MAGIC)
+        boot_fail("bad hvm_start_info", -EINVAL);
+    struct boot_copy bc;
+    copy_start_info(si, &bc);
+    if (bc.n_map == 0)
+        boot_fail("hvm_start_info has no memory map (needs Xen >= 4.11)", -EINVAL);
+    int rc = mem_init(si);
+    if (rc)
+        boot_fail("no usable RAM in the memory map", rc);
+    if ((rc = xen_map_shared_info()))
+        boot_fail("XENMEM_add_to_physmap(shared_info)", rc);
+    xen_clock_init();
+    if ((rc = xen_console_init()))
+        pvh_printf("boot: no PV console ring (error %d): output stays on port 0xe9\n", rc);
+    uint32_t r[4];
+    cpu_cpuid(base + 1, 0, r);
+    pvh_printf("\nSluice unikernel booting (PVH entry, x86_64, xen target)\n"
+               "boot: Xen %u.%u (CPUID leaves at %#x), hypercall page at %p\n", r[0] >> 16,
+               r[0] & 0xffff, base, (void *)xen_hypercall_page);
+    log_memory(&bc);
+    if ((rc = xen_evtchn_init()))
+        boot_fail("event channels", rc);
+    if ((rc = xen_gnttab_init()))
+        boot_fail("grant table", rc);
+    if ((rc = xen_xs_init()))
+        boot_fail("xenstore connection", rc);
+    if ((rc = xen_control_init()))
+        pvh_printf("boot: cannot watch control/shutdown (error %d): xl shutdown will not "
+                   "work, only xl destroy\n", rc);
+    pvh_printf("boot: command line \"%s\"\n", cmdline);
+    static char prog[] = "sluice";
+    struct pvh_cmdline_result cr =
+        pvh_cmdline_split(words, prog, xen_argv, PVH_MAX_ARGS, NULL, 0);
+    if (cr.dropped_words)
+        pvh_printf("boot: command line: %u word(s) beyond %d dropped\n", cr.dropped_words,
+                   PVH_MAX_ARGS);
+    if (cr.bad_hints)
+        pvh_printf("boot: command line: %u virtio_mmio.device hint(s) ignored (no virtio on "
+                   "Xen)\n", cr.bad_hints);
+    if (strlen(cmdline) == CMDLINE_MAX - 1)
+        pvh_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
+    uint64_t ns = plat_since_entry_ns();
+    pvh_printf("boot: pvclock, console ring, event channels, grant table, xenstore; platform "
+               "up %lu.%03lu ms after the PVH entry\n", (unsigned long)(ns / 1000000),
+               (unsigned long)(ns / 1000 % 1000));
+    plat_exit(os_main(cr.argc, xen_argv));
+}
