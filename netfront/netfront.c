@@ -26,7 +26,7 @@
 #define FRAME_MAX (1500u + 18u)
 
 /* Returns an index the backend writes, read once with acquire ordering. */
-static inline uint32_t load_idx(const uint32_t *p)
+static inline uint32_t nf_load_idx(const uint32_t *p)
 {
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
@@ -49,7 +49,7 @@ static void nf_push(struct netif_sring_hdr *h, uint32_t prod, uint32_t port)
     uint32_t old = h->req_prod;
     __atomic_store_n(&h->req_prod, prod, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* req_prod before reading req_event */
-    if ((uint32_t)(prod - load_idx(&h->req_event)) < (uint32_t)(prod - old))
+    if ((uint32_t)(prod - nf_load_idx(&h->req_event)) < (uint32_t)(prod - old))
         xen_evtchn_notify(port);
 }
 
@@ -158,7 +158,7 @@ static unsigned nf_rx_queue(struct nf_queue *q, struct pkt **pkts, unsigned n, u
     struct netdev *nd = &q->nf->nd;
     if (q->broken || !q->rx)
         return 0;
-    uint32_t prod = load_idx(&q->rx->h.rsp_prod);
+    uint32_t prod = nf_load_idx(&q->rx->h.rsp_prod);
     if ((uint32_t)(prod - q->rx_cons) > (uint32_t)(q->rx_prod - q->rx_cons)) {
         nf_queue_break(q, "RX responses beyond our requests");
         return 0;
@@ -199,7 +199,7 @@ static void nf_tx_reclaim(struct nf_queue *q)
 {
     if (q->broken || !q->tx)
         return;
-    uint32_t prod = load_idx(&q->tx->h.rsp_prod);
+    uint32_t prod = nf_load_idx(&q->tx->h.rsp_prod);
     if ((uint32_t)(prod - q->tx_cons) > (uint32_t)(q->tx_prod - q->tx_cons)) {
         nf_queue_break(q, "TX responses beyond our requests");
         return;
@@ -318,7 +318,7 @@ static bool nf_arm_ring(struct netif_sring_hdr *h, uint32_t cons)
 {
     __atomic_store_n(&h->rsp_event, cons + 1, __ATOMIC_RELEASE);
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* rsp_event before re-reading rsp_prod */
-    return load_idx(&h->rsp_prod) != cons;
+    return nf_load_idx(&h->rsp_prod) != cons;
 }
 
 static int nf_arm_rx_wakeup(struct netdev *nd)

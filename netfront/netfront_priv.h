@@ -81,6 +81,7 @@ struct netfront {
     enum nf_state state;
     uint64_t state_deadline;       /* NF_CONNECTING / NF_CLOSING give up then */
     int watch_fe, watch_be;        /* xenstore watch ids, -1 = none */
+    bool connect_failed;           /* this backend refused us: wait for a new one */
     uint64_t reconnects;
 };
 

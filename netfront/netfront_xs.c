@@ -40,7 +40,7 @@ static const char *const state_names[] = {
 };
 
 /* Returns a name for a backend state or a negative errno from reading it. */
-static const char *be_state_name(int s)
+static const char *nf_state_name(int s)
 {
     if (s == -ENOENT)
         return "gone";
@@ -49,7 +49,7 @@ static const char *be_state_name(int s)
 
 /* Sorts v[0..n) ascending (insertion sort: a handful of vifs).  Returns
  * nothing. */
-static void sort_uints(unsigned *v, unsigned n)
+static void nf_sort_ids(unsigned *v, unsigned n)
 {
     for (unsigned i = 1; i < n; i++)
         for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
@@ -73,7 +73,7 @@ unsigned netfront_discover(void)
         if (end != buf + off && !*end && id < 65536)
             devids[n_devs++] = (unsigned)id;
     }
-    sort_uints(devids, n_devs);
+    nf_sort_ids(devids, n_devs);
     return n_devs;
 }
 
@@ -91,7 +91,7 @@ const char *netfront_describe(unsigned i, char *buf, unsigned len)
 
 /* Writes nf's frontend key `key` (relative to its directory).  Returns 0 or
  * a negative errno. */
-static int fe_write(struct netfront *nf, uint32_t tx, const char *key, unsigned long val)
+static int nf_fe_write(struct netfront *nf, uint32_t tx, const char *key, unsigned long val)
 {
     char path[80];
     snprintf(path, sizeof path, "%s/%s", nf->fe_path, key);
@@ -100,7 +100,7 @@ static int fe_write(struct netfront *nf, uint32_t tx, const char *key, unsigned 
 
 /* Returns the backend's state, -ENOENT when it is gone, or another
  * negative errno. */
-static int be_state(struct netfront *nf)
+static int nf_be_state(struct netfront *nf)
 {
     char path[112];
     unsigned long v;
@@ -112,7 +112,7 @@ static int be_state(struct netfront *nf)
 }
 
 /* Reads backend feature `key` (0 when absent).  Returns its value. */
-static unsigned long be_feature(struct netfront *nf, const char *key)
+static unsigned long nf_be_feature(struct netfront *nf, const char *key)
 {
     char path[140];
     unsigned long v = 0;
@@ -121,7 +121,7 @@ static unsigned long be_feature(struct netfront *nf, const char *key)
 }
 
 /* Parses "xx:xx:xx:xx:xx:xx".  Returns 0 or -EINVAL. */
-static int parse_mac(const char *s, uint8_t mac[6])
+static int nf_parse_mac(const char *s, uint8_t mac[6])
 {
     for (int i = 0; i < 6; i++) {
         char *end;
@@ -136,10 +136,10 @@ static int parse_mac(const char *s, uint8_t mac[6])
 
 /* Reads the frontend directory: backend path and domain, MAC.  Returns 0,
  * or a negative errno (-ENOENT: no such vif now). */
-static int read_identity(struct netfront *nf)
+static int nf_read_identity(struct netfront *nf)
 {
     struct xs_client *xs = xen_xs();
-    char path[64], val[96];
+    char path[112], val[96];
     unsigned long id;
     snprintf(path, sizeof path, "%s/backend", nf->fe_path);
     int rc = xs_read(xs, 0, path, val, sizeof val);
@@ -153,7 +153,7 @@ static int read_identity(struct netfront *nf)
     char mac_s[24];
     uint8_t mac[6];
     snprintf(path, sizeof path, "%s/mac", nf->fe_path);
-    if (xs_read(xs, 0, path, mac_s, sizeof mac_s) < 0 || parse_mac(mac_s, mac))
+    if (xs_read(xs, 0, path, mac_s, sizeof mac_s) < 0 || nf_parse_mac(mac_s, mac))
         return -EINVAL;
     memcpy(nf->nd.mac, mac, 6);
     nf->backend_id = (uint16_t)id;
@@ -175,7 +175,7 @@ static int read_identity(struct netfront *nf)
 
 /* Writes the ring references and event channels of queue q under `base`.
  * Returns 0 or a negative errno. */
-static int publish_queue(struct netfront *nf, uint32_t tx, const char *base,
+static int nf_publish_queue(struct netfront *nf, uint32_t tx, const char *base,
                          const struct nf_queue *q)
 {
     struct xs_client *xs = xen_xs();
@@ -200,7 +200,7 @@ static int publish_queue(struct netfront *nf, uint32_t tx, const char *base,
 
 /* Writes every key of the handshake in transaction tx.  Returns 0 or a
  * negative errno. */
-static int publish(struct netfront *nf, uint32_t tx)
+static int nf_publish(struct netfront *nf, uint32_t tx)
 {
     static const struct { const char *key; unsigned long val; } feats[] = {
         { "request-rx-copy", 1 }, { "feature-rx-notify", 1 }, { "feature-sg", 0 },
@@ -214,18 +214,18 @@ static int publish(struct netfront *nf, uint32_t tx)
             snprintf(base, sizeof base, "%s", nf->fe_path);
         else
             snprintf(base, sizeof base, "%s/queue-%u", nf->fe_path, i);
-        rc = publish_queue(nf, tx, base, nf->q[i]);
+        rc = nf_publish_queue(nf, tx, base, nf->q[i]);
     }
     if (!rc && nf->n_queues > 1)
-        rc = fe_write(nf, tx, "multi-queue-num-queues", nf->n_queues);
+        rc = nf_fe_write(nf, tx, "multi-queue-num-queues", nf->n_queues);
     for (unsigned i = 0; i < sizeof feats / sizeof feats[0] && !rc; i++)
-        rc = fe_write(nf, tx, feats[i].key, feats[i].val);
+        rc = nf_fe_write(nf, tx, feats[i].key, feats[i].val);
     return rc;
 }
 
 /* Publishes the handshake in one transaction, retrying conflicts.  Returns
  * 0 or a negative errno. */
-static int publish_all(struct netfront *nf)
+static int nf_publish_all(struct netfront *nf)
 {
     struct xs_client *xs = xen_xs();
     int rc = -EAGAIN;
@@ -233,7 +233,7 @@ static int publish_all(struct netfront *nf)
         uint32_t tx;
         if ((rc = xs_transaction_start(xs, &tx)))
             return rc;
-        rc = publish(nf, tx);
+        rc = nf_publish(nf, tx);
         int end = xs_transaction_end(xs, tx, rc == 0);
         if (!rc)
             rc = end;
@@ -243,7 +243,7 @@ static int publish_all(struct netfront *nf)
 
 /* Releases every queue (grants revoked; pages the backend still maps are
  * leaked and counted).  Returns nothing. */
-static void release_queues(struct netfront *nf)
+static void nf_release_queues(struct netfront *nf)
 {
     for (unsigned i = 0; i < NETFRONT_MAX_QUEUES; i++)
         nf_queue_destroy(nf, i);
@@ -252,29 +252,29 @@ static void release_queues(struct netfront *nf)
 
 /* DETACHED -> CONNECTING.  Returns 0 or a negative errno (logged; the vif
  * stays DETACHED). */
-static int connect_backend(struct netfront *nf)
+static int nf_connect(struct netfront *nf)
 {
-    if (be_feature(nf, "feature-rx-copy") != 1) {
+    if (nf_be_feature(nf, "feature-rx-copy") != 1) {
         OS_ERR("netfront", "%s: backend %s does not offer feature-rx-copy; cannot connect",
                nf->nd.name, nf->be_path);
         return -EPROTONOSUPPORT;
     }
-    unsigned long maxq = be_feature(nf, "multi-queue-max-queues");
+    unsigned long maxq = nf_be_feature(nf, "multi-queue-max-queues");
     unsigned nq = maxq ? (unsigned)(maxq < NETFRONT_MAX_QUEUES ? maxq : NETFRONT_MAX_QUEUES) : 1;
     if (nf->want_queues && nf->want_queues < nq)
         nq = nf->want_queues;
-    nf->split = be_feature(nf, "feature-split-event-channels") == 1;
+    nf->split = nf_be_feature(nf, "feature-split-event-channels") == 1;
     nf->n_queues = nq;
     int rc = 0;
     for (unsigned i = 0; i < nq && !rc; i++)
         rc = nf_queue_create(nf, i);
     if (!rc)
-        rc = publish_all(nf);
+        rc = nf_publish_all(nf);
     if (!rc)
-        rc = fe_write(nf, 0, "state", XenbusStateConnected);
+        rc = nf_fe_write(nf, 0, "state", XenbusStateConnected);
     if (rc) {
         OS_ERR("netfront", "%s: cannot connect to %s (%d)", nf->nd.name, nf->be_path, rc);
-        release_queues(nf);
+        nf_release_queues(nf);
         return rc;
     }
     nf->state = NF_CONNECTING;
@@ -283,7 +283,7 @@ static int connect_backend(struct netfront *nf)
 }
 
 /* CONNECTING -> CONNECTED: the link comes up.  Returns nothing. */
-static void set_connected(struct netfront *nf)
+static void nf_set_connected(struct netfront *nf)
 {
     const uint8_t *m = nf->nd.mac;
     nf->state = NF_CONNECTED;
@@ -296,29 +296,29 @@ static void set_connected(struct netfront *nf)
 }
 
 /* Frees the rings and goes DETACHED.  Returns nothing. */
-static void release(struct netfront *nf, int be)
+static void nf_release(struct netfront *nf, int be)
 {
-    release_queues(nf);
+    nf_release_queues(nf);
     nf->state = NF_DETACHED;
-    OS_INFO("netfront", "%s: closed (backend %s)", nf->nd.name, be_state_name(be));
+    OS_INFO("netfront", "%s: closed (backend %s)", nf->nd.name, nf_state_name(be));
 }
 
 /* The backend left Connected (state `be`): the link goes down; the rings
  * are released now if the backend can no longer map them, else after it
  * is Closed.  Returns nothing. */
-static void teardown(struct netfront *nf, int be)
+static void nf_teardown(struct netfront *nf, int be)
 {
     nf->nd.link_up = false;
-    OS_INFO("netfront", "%s: backend %s: link down", nf->nd.name, be_state_name(be));
+    OS_INFO("netfront", "%s: backend %s: link down", nf->nd.name, nf_state_name(be));
     if (be == -ENOENT || be == XenbusStateClosed || be == XenbusStateUnknown) {
-        release(nf, be);
+        nf_release(nf, be);
         return;
     }
     char path[64];
     char v[8];
     snprintf(path, sizeof path, "%s/state", nf->fe_path);
     if (xs_read(xen_xs(), 0, path, v, sizeof v) >= 0) /* do not recreate a removed vif */
-        fe_write(nf, 0, "state", XenbusStateClosed);
+        nf_fe_write(nf, 0, "state", XenbusStateClosed);
     nf->state = NF_CLOSING;
     nf->state_deadline = xs_now(xen_xs()) + NF_STEP_WAIT_NS;
 }
@@ -326,35 +326,34 @@ static void teardown(struct netfront *nf, int be)
 /* Advances the state machine by what xenstore says now.  Returns nothing. */
 static void nf_step(struct netfront *nf)
 {
-    int be = be_state(nf);
+    int be = nf_be_state(nf);
     uint64_t now = xs_now(xen_xs());
     switch (nf->state) {
-    case NF_DETACHED:
-        if (be < 0 || be >= XenbusStateClosing) { /* maybe re-attached: look again */
-            if (read_identity(nf) == 0)
-                be = be_state(nf);
-        }
-        if (be == XenbusStateInitWait)
-            connect_backend(nf);
+    case NF_DETACHED: /* a re-attached vif may have a new backend or MAC: look again */
+        be = nf_read_identity(nf) == 0 ? nf_be_state(nf) : -ENOENT;
+        if (be != XenbusStateInitWait)
+            nf->connect_failed = false; /* a new attempt when it is back */
+        else if (!nf->connect_failed && nf_connect(nf))
+            nf->connect_failed = true;  /* logged once; not retried in a loop */
         break;
     case NF_CONNECTING:
         if (be == XenbusStateConnected) {
-            set_connected(nf);
+            nf_set_connected(nf);
         } else if (be < 0 || be >= XenbusStateClosing || now >= nf->state_deadline) {
             if (now >= nf->state_deadline)
                 OS_WARN("netfront", "%s: backend did not connect within %llu s", nf->nd.name,
                         (unsigned long long)(NF_STEP_WAIT_NS / 1000000000ull));
-            teardown(nf, be);
+            nf_teardown(nf, be);
         }
         break;
     case NF_CONNECTED:
         if (be != XenbusStateConnected && be != -ETIMEDOUT && be != -EIO)
-            teardown(nf, be);
+            nf_teardown(nf, be);
         break;
     case NF_CLOSING:
         if (be < 0 || be == XenbusStateClosed || be == XenbusStateUnknown ||
             be == XenbusStateInitWait || now >= nf->state_deadline)
-            release(nf, be);
+            nf_release(nf, be);
         break;
     }
 }
@@ -376,21 +375,21 @@ bool nf_poll_link(struct netdev *nd)
 
 /* Runs the state machine until the vif is CONNECTED or `timeout_ns`
  * passed.  Returns nothing. */
-static void step_until_connected(struct netfront *nf, uint64_t timeout_ns)
+static void nf_step_until_connected(struct netfront *nf, uint64_t timeout_ns)
 {
     struct xs_client *xs = xen_xs();
     uint64_t deadline = xs_now(xs) + timeout_ns;
     for (;;) {
         nf_step(nf);
         uint64_t now = xs_now(xs);
-        if (nf->state == NF_CONNECTED || now >= deadline)
+        if (nf->state == NF_CONNECTED || nf->connect_failed || now >= deadline)
             return;
         xs_wait(xs, now + NF_RECHECK_NS < deadline ? now + NF_RECHECK_NS : deadline);
     }
 }
 
 /* Parses "N[,queues=Q]".  Returns 0 or -EINVAL. */
-static int parse_arg(const char *arg, unsigned long *devid, unsigned long *queues)
+static int nf_parse_arg(const char *arg, unsigned long *devid, unsigned long *queues)
 {
     char *end;
     *queues = 0;
@@ -408,7 +407,7 @@ static int parse_arg(const char *arg, unsigned long *devid, unsigned long *queue
 
 /* Returns true when `pool` has page-sized, page-aligned slots (RX grants
  * whole pages and the frame becomes the packet). */
-static bool pool_has_pages(struct pkt_pool *pool)
+static bool nf_pool_has_pages(struct pkt_pool *pool)
 {
     struct pkt *p = pool ? pkt_alloc(pool) : NULL;
     bool ok = p && p->buf_size >= XEN_PAGE_SIZE && !((uintptr_t)p->buf & (XEN_PAGE_SIZE - 1));
@@ -417,7 +416,7 @@ static bool pool_has_pages(struct pkt_pool *pool)
 }
 
 /* Returns a free slot of the open table, or -1. */
-static int open_slot(unsigned long devid)
+static int nf_open_slot(unsigned long devid)
 {
     int free_slot = -1;
     for (int i = 0; i < NETFRONT_MAX_DEVS; i++) {
@@ -433,17 +432,17 @@ int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
 {
     unsigned long devid, queues;
     struct xs_client *xs = xen_xs();
-    if (parse_arg(arg, &devid, &queues)) {
+    if (nf_parse_arg(arg, &devid, &queues)) {
         OS_ERR("netfront", "netfront:%s: expected netfront:N[,queues=Q]", arg);
         return -EINVAL;
     }
-    int slot = open_slot(devid);
+    int slot = nf_open_slot(devid);
     if (!xs || slot < 0) {
         OS_ERR("netfront", "netfront:%s: %s", arg, !xs ? "no xenstore connection"
                                                       : slot == -2 ? "already open" : "too many vifs");
         return !xs ? -ENODEV : slot == -2 ? -EBUSY : -ENOSPC;
     }
-    if (!pool_has_pages(pool)) {
+    if (!nf_pool_has_pages(pool)) {
         OS_ERR("netfront", "netfront:%s: the packet pool needs page-sized slots", arg);
         return -EINVAL;
     }
@@ -462,7 +461,7 @@ int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     nf->want_queues = (unsigned)queues;
     nf->watch_be = -1;
     snprintf(nf->fe_path, sizeof nf->fe_path, "device/vif/%lu", devid);
-    int rc = read_identity(nf);
+    int rc = nf_read_identity(nf);
     if (rc) {
         OS_ERR("netfront", "netfront:%s: no usable vif %lu in xenstore (%s: %d)", arg, devid,
                nf->fe_path, rc);
@@ -472,12 +471,15 @@ int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     char token[XS_TOKEN_MAX];
     snprintf(token, sizeof token, "nf-fe-%lu", devid);
     nf->watch_fe = xs_watch(xs, nf->fe_path, token);
-    step_until_connected(nf, NF_OPEN_WAIT_NS);
-    if (nf->state != NF_CONNECTED)
+    nf_step_until_connected(nf, NF_OPEN_WAIT_NS);
+    if (nf->state != NF_CONNECTED && !nf->connect_failed)
         OS_WARN("netfront", "%s: backend %s not connected after %llu s (it is %s); the port "
                 "stays down until it connects", nd->name, nf->be_path,
                 (unsigned long long)(NF_OPEN_WAIT_NS / 1000000000ull),
-                be_state_name(be_state(nf)));
+                nf_state_name(nf_be_state(nf)));
+    else if (nf->state != NF_CONNECTED)
+        OS_WARN("netfront", "%s: the port stays down until a usable backend is attached",
+                nd->name);
     open_devs[slot] = nf;
     *out = nd;
     return 0;
@@ -485,12 +487,12 @@ int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
 
 /* Waits (bounded) until the backend's state is in `mask` (bit per state,
  * bit NF_BE_GONE: removed).  Returns the state, or a negative errno. */
-static int wait_backend(struct netfront *nf, unsigned mask, uint64_t timeout_ns)
+static int nf_wait_backend(struct netfront *nf, unsigned mask, uint64_t timeout_ns)
 {
     struct xs_client *xs = xen_xs();
     uint64_t deadline = xs_now(xs) + timeout_ns;
     for (;;) {
-        int s = be_state(nf);
+        int s = nf_be_state(nf);
         if ((s >= 0 && (mask & (1u << s))) || (s == -ENOENT && (mask & (1u << NF_BE_GONE))))
             return s;
         uint64_t now = xs_now(xs);
@@ -504,21 +506,21 @@ void nf_close(struct netdev *nd)
 {
     struct netfront *nf = nd->priv;
     const unsigned closed = 1u << XenbusStateClosed | 1u << XenbusStateUnknown | 1u << NF_BE_GONE;
-    int be = be_state(nf);
+    int be = nf_be_state(nf);
     if (nf->state == NF_CONNECTED || nf->state == NF_CONNECTING) {
-        fe_write(nf, 0, "state", XenbusStateClosing);
-        be = wait_backend(nf, closed | 1u << XenbusStateClosing, NF_CLOSE_WAIT_NS);
-        fe_write(nf, 0, "state", XenbusStateClosed);
-        be = wait_backend(nf, closed, NF_CLOSE_WAIT_NS);
+        nf_fe_write(nf, 0, "state", XenbusStateClosing);
+        be = nf_wait_backend(nf, closed | 1u << XenbusStateClosing, NF_CLOSE_WAIT_NS);
+        nf_fe_write(nf, 0, "state", XenbusStateClosed);
+        be = nf_wait_backend(nf, closed, NF_CLOSE_WAIT_NS);
     } else if (nf->state == NF_CLOSING) {
-        be = wait_backend(nf, closed, NF_CLOSE_WAIT_NS);
+        be = nf_wait_backend(nf, closed, NF_CLOSE_WAIT_NS);
     }
     if (be == -ETIMEDOUT)
         OS_WARN("netfront", "%s: backend not Closed within %llu s", nd->name,
                 (unsigned long long)(NF_CLOSE_WAIT_NS / 1000000000ull));
     struct nf_qstats st = nf_stats(nf);
     if (nf->n_queues)
-        release(nf, be);
+        nf_release(nf, be);
     OS_INFO("netfront", "%s: rx %lu tx %lu, checksums completed %lu, bad responses %lu, "
             "TX ring full %lu, RX refills short of buffers %lu, leaked pages %lu", nd->name,
             (unsigned long)st.rx, (unsigned long)st.tx, (unsigned long)st.csum_completed,
