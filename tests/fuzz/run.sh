@@ -17,6 +17,11 @@
 #   sw_config     command lines -> switch/sw_config.c and the --controller /
 #                 --listen specs (switch/sw_connmgr_spec.c); kernel command
 #                 lines -> libos/pvh/cmdline.c (word splitter, virtio-mmio hints)
+#   xen_xs        a hostile xenstored's byte stream -> the xen target's
+#                 xenstore client (libos/xen/xs_client.c, xs_ring.c)
+#   netfront      a hostile netback's responses, frames and ring indexes ->
+#                 netfront/netfront.c (with libos/xen/gnttab_core.c and the
+#                 checksum-blank completion of libos/common/offload.c)
 #
 # Sources in portable folders are compiled with the portable flags
 # (-ffreestanding -nostdinc against libos/include and libos/libc/include,
@@ -43,7 +48,7 @@ mkdir -p "$build" && build=$(cd "$build" && pwd) || exit 1
 secs=${FUZZ_SECONDS:-8}
 [ "${FUZZ_LONG:-0}" = 1 ] || { [ "$secs" -gt 30 ] && secs=30; }
 out=$build/fuzz
-all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config)
+all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config xen_xs netfront)
 targets=("${@:-${all_targets[@]}}")
 
 # Sources per target (besides tests/fuzz/fuzz_NAME.c and fuzz_support.c).
@@ -56,6 +61,9 @@ declare -A srcs=(
     [ctl_pkt]="controller/ctl_pkt.c datapath/dp_key.c switch/sw_flowconv.c openflow/*.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/pvh/cmdline.c"
+    [xen_xs]="libos/xen/xs_client.c libos/xen/xs_ring.c libos/common/log.c"
+    [netfront]="netfront/netfront.c libos/xen/gnttab_core.c libos/common/pkt.c
+                libos/common/offload.c libos/common/netdev.c libos/common/log.c"
 )
 
 # Targets that reuse another target's seeds.
