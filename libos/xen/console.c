@@ -7,9 +7,10 @@
  * they go to the PV console ring the toolstack set up (HVM_PARAM_CONSOLE_PFN
  * / _EVTCHN; xenconsoled logs it, `xl console` shows it): copied into
  * `out`, out_prod advanced behind a barrier, the event channel notified.
- * A full ring is waited on for at most CONS_WAIT_NS per call (xenconsoled
- * may be slow or absent); what still does not fit is dropped and counted,
- * so a stuck console never stops the switch.  Corrupt indexes from the
+ * A full ring is waited on for at most CONS_WAIT_NS (xenconsoled may be
+ * slow or absent); what still does not fit is dropped and counted, and
+ * until the ring has room again later writes drop at once, so a stuck
+ * console never stops the switch.  Corrupt indexes from the
  * other side send the output back to port 0xe9.  (HYPERVISOR_console_io
  * is not used: a domU gets -EPERM from it in release builds of Xen.)
  */
@@ -28,6 +29,7 @@
 static struct xen_cons_interface *cons;
 static uint32_t cons_port;
 static uint64_t cons_dropped;
+static bool cons_stalled; /* the last wait timed out: do not wait again while full */
 
 /* Writes len bytes to the early debug port.  Returns nothing. */
 static void early_write(const char *s, size_t len)
@@ -79,13 +81,15 @@ void os_console_write(const char *s, size_t len)
             uint64_t now = os_clock_ns();
             if (!until)
                 until = now + CONS_WAIT_NS;
-            if (now >= until) {
+            if (cons_stalled || now >= until) {
+                cons_stalled = true;
                 cons_dropped += len;
                 return;
             }
             cpu_pause();
             continue;
         }
+        cons_stalled = false;
         size_t n = len < room ? len : room;
         uint32_t prod = cons->out_prod;
         for (size_t i = 0; i < n; i++)

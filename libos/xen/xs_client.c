@@ -238,12 +238,20 @@ static bool path_ok(const char *path)
     return path && path[0] && strnlen(path, PATH_MAX_LEN + 1) <= PATH_MAX_LEN;
 }
 
-int xs_read(struct xs_client *c, uint32_t tx, const char *path, char *buf, size_t len)
+/* Sends request `type` whose only payload is `path` and waits for the
+ * reply (in rx_hdr/rx_body).  Returns 0, -EINVAL for a bad path, or
+ * xs_request's errors. */
+static int xs_path_request(struct xs_client *c, uint32_t type, uint32_t tx, const char *path)
 {
-    if (!path_ok(path) || len == 0)
+    if (!path_ok(path))
         return -EINVAL;
     struct xs_part p = str_part(path);
-    int rc = xs_request(c, XS_READ, tx, &p, 1, path);
+    return xs_request(c, type, tx, &p, 1, path);
+}
+
+int xs_read(struct xs_client *c, uint32_t tx, const char *path, char *buf, size_t len)
+{
+    int rc = len ? xs_path_request(c, XS_READ, tx, path) : -EINVAL;
     if (rc)
         return rc;
     uint32_t n = c->rx_hdr.len;
@@ -273,7 +281,9 @@ int xs_write(struct xs_client *c, uint32_t tx, const char *path, const char *val
 {
     if (!path_ok(path) || !value)
         return -EINVAL;
-    struct xs_part p[2] = { str_part(path), { value, (uint32_t)strnlen(value, XENSTORE_PAYLOAD_MAX + 1) } };
+    struct xs_part p[2] = {
+        str_part(path), { value, (uint32_t)strnlen(value, XENSTORE_PAYLOAD_MAX + 1) },
+    };
     return xs_request(c, XS_WRITE, tx, p, 2, path);
 }
 
@@ -286,19 +296,13 @@ int xs_write_uint(struct xs_client *c, uint32_t tx, const char *path, unsigned l
 
 int xs_rm(struct xs_client *c, uint32_t tx, const char *path)
 {
-    if (!path_ok(path))
-        return -EINVAL;
-    struct xs_part p = str_part(path);
-    return xs_request(c, XS_RM, tx, &p, 1, path);
+    return xs_path_request(c, XS_RM, tx, path);
 }
 
 int xs_directory(struct xs_client *c, uint32_t tx, const char *path, char *buf, size_t len,
                  size_t *used)
 {
-    if (!path_ok(path))
-        return -EINVAL;
-    struct xs_part p = str_part(path);
-    int rc = xs_request(c, XS_DIRECTORY, tx, &p, 1, path);
+    int rc = xs_path_request(c, XS_DIRECTORY, tx, path);
     if (rc)
         return rc;
     uint32_t n = c->rx_hdr.len;

@@ -6,7 +6,8 @@
  * checksum-blank completion of libos/common/offload.c parses them),
  * impossible ring indexes, grants the backend keeps mapped, interleaved
  * with receive, transmit and wake-up arming.  The grant table is the real
- * one (libos/xen/gnttab_core.c); event channels are no-ops.
+ * one (libos/xen/gnttab_core.c, on tests/unit/xen/plat_fake.c's pages);
+ * event channels only count.
  *
  * Input: a sequence of records, each an opcode byte and its operands:
  *   0 RX response: 8 raw bytes (id, offset, flags, status) and 1 + up to
@@ -35,49 +36,22 @@
 #include "os/mem.h"
 #include "os/pkt.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/unit/xen/plat_fake.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZ_POOL 48
 
-static struct gnt_table fz_gnt;
-
-static int fz_grow(struct gnt_table *t, void *arg)
-{
-    void *page = os_page_alloc(4096);
-    if (!page)
-        return -ENOMEM;
-    int rc = gnt_table_add_frame(t, page);
-    if (rc)
-        os_page_free(page, 4096);
-    return rc;
-}
-
-/* ---- the platform netfront.c calls ---- */
-struct gnt_table *xen_gnttab(void)
-{
-    return &fz_gnt;
-}
-
+/* ---- the platform: tests/unit/xen/plat_fake.c (grant table, event
+ * channels), and here: ---- */
 uint64_t xen_virt_to_gfn(const void *p)
 {
     return ((uintptr_t)p >> 12) & 0xfffffffu; /* nobody maps it back here */
 }
 
-int xen_evtchn_alloc_unbound(uint16_t remote, uint32_t *port)
+struct xs_client *xen_xs(void)
 {
-    *port = 5;
-    return 0;
-}
-
-int xen_evtchn_notify(uint32_t port)
-{
-    return 0;
-}
-
-int xen_evtchn_close(uint32_t port)
-{
-    return 0;
+    return NULL; /* the control path is linked, never reached */
 }
 
 /* A clock that moves 10 us per reading, so bounded waits end quickly. */
@@ -91,20 +65,6 @@ const struct netdev_class *const *netdev_classes(void)
 {
     static const struct netdev_class *const none[] = { NULL };
     return none;
-}
-
-int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
-{
-    return -ENOSYS;
-}
-
-bool nf_poll_link(struct netdev *nd)
-{
-    return false;
-}
-
-void nf_close(struct netdev *nd)
-{
 }
 
 /* Reads n bytes at *pos into out (zero-filled past the end).  Returns
@@ -133,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!pool)
         return 0;
     memset(&nf, 0, sizeof nf);
-    gnt_table_init(&fz_gnt, 4, fz_grow, NULL);
+    xen_fake_reset(4);
     nf.nd.pool = pool;
     nf.nd.priv = &nf;
     nf.nd.cls = &netfront_class;
@@ -204,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             take(data, size, &pos, &b, 1);
             unsigned s = b & (NETIF_RX_RING_SIZE - 1);
             if (q->rx_pkt[s]) {
-                struct xen_grant_entry_v1 *e = gnt_entry(&fz_gnt, q->rx_gref[s]);
+                struct xen_grant_entry_v1 *e = gnt_entry(&xen_fake_gnt, q->rx_gref[s]);
                 if (e && !(e->flags & GTF_writing)) {
                     e->flags |= GTF_writing;
                     held++;
@@ -222,10 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nf_queue_destroy(&nf, 0);
     /* What is missing from the pool is what the backend still maps. */
     FUZZ_CHECK(FZ_POOL - pkt_pool_avail(pool) <= held);
-    FUZZ_CHECK(fz_gnt.st.in_use <= held);
+    FUZZ_CHECK(xen_fake_gnt.st.in_use <= held);
     pkt_pool_destroy(pool);
-    for (unsigned i = 0; i < fz_gnt.n_frames; i++)
-        os_page_free(fz_gnt.frames[i], 4096);
-    gnt_table_fini(&fz_gnt);
+    xen_fake_fini();
     return 0;
 }

@@ -62,8 +62,10 @@ declare -A srcs=(
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/pvh/cmdline.c"
     [xen_xs]="libos/xen/xs_client.c libos/xen/xs_ring.c libos/common/log.c"
-    [netfront]="netfront/netfront.c libos/xen/gnttab_core.c libos/common/pkt.c
-                libos/common/offload.c libos/common/netdev.c libos/common/log.c"
+    [netfront]="netfront/netfront.c netfront/netfront_xs.c libos/xen/gnttab_core.c
+                libos/xen/xs_client.c libos/xen/xs_ring.c tests/unit/xen/plat_fake.c
+                libos/common/pkt.c libos/common/offload.c libos/common/netdev.c
+                libos/common/log.c"
 )
 
 # Targets that reuse another target's seeds.

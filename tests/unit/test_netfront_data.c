@@ -4,7 +4,7 @@
  * RX and TX through grants, checksum-blank completion, notification
  * discipline, wake-up arming, and every malformed response a backend could
  * send.  The grant table is the real one (libos/xen/gnttab_core.c) on host
- * pages; event channels are counted here.
+ * pages; event channels are counted (tests/unit/xen/plat_fake.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,62 +16,21 @@
 #include <cmocka.h>
 
 #include "libos/xen/gnttab_core.c"
+#include "libos/xen/xs_client.c"
+#include "libos/xen/xs_ring.c"
 #include "netback_fake.h"
 #include "netfront/netfront.c"
+#include "netfront/netfront_xs.c"
+#include "tests/unit/xen/plat_fake.c"
 
 #define BE_DOM 0
 #define POOL 512
 
-/* ---- the platform netfront.c calls (libos/xen/xen.h) ---- */
-static struct gnt_table gnt;
-static unsigned notifies[64], next_port = 10, closed_ports;
-
-static int grow(struct gnt_table *t, void *arg)
+/* The platform: tests/unit/xen/plat_fake.c; no xenstore (the control
+ * path is linked but never reached: these tests open no device). */
+struct xs_client *xen_xs(void)
 {
-    void *page = aligned_alloc(4096, 4096);
-    memset(page, 0, 4096);
-    int rc = gnt_table_add_frame(t, page);
-    if (rc)
-        free(page);
-    return rc;
-}
-
-struct gnt_table *xen_gnttab(void)
-{
-    return &gnt;
-}
-
-int xen_evtchn_alloc_unbound(uint16_t remote, uint32_t *port)
-{
-    *port = next_port++;
-    return 0;
-}
-
-int xen_evtchn_notify(uint32_t port)
-{
-    notifies[port % 64]++;
-    return 0;
-}
-
-int xen_evtchn_close(uint32_t port)
-{
-    closed_ports++;
-    return 0;
-}
-
-/* The control path is netfront_xs.c's; this test never opens a device. */
-int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
-{
-    return -ENOSYS;
-}
-
-bool nf_poll_link(struct netdev *nd)
-{
-    return false;
-}
-
-void nf_close(struct netdev *nd)
-{
+    return NULL;
 }
 
 /* ---- fixture ---- */
@@ -91,7 +50,7 @@ static void fx_open(struct fx *x, unsigned queues)
     x->nf.n_queues = queues;
     for (unsigned i = 0; i < queues; i++) {
         assert_int_equal(nf_queue_create(&x->nf, i), 0);
-        assert_int_equal(nb_attach(&x->be[i], &gnt, BE_DOM, x->nf.q[i]->tx_ref,
+        assert_int_equal(nb_attach(&x->be[i], &xen_fake_gnt, BE_DOM, x->nf.q[i]->tx_ref,
                                    x->nf.q[i]->rx_ref), 0);
     }
     x->nf.state = NF_CONNECTED;
@@ -102,8 +61,7 @@ static int setup_n(void **state, unsigned queues)
 {
     struct fx *x = calloc(1, sizeof *x);
     assert_non_null(x);
-    gnt_table_init(&gnt, 8, grow, NULL);
-    memset(notifies, 0, sizeof notifies);
+    xen_fake_reset(8);
     x->pool = pkt_pool_create(POOL, 4096, 128);
     assert_non_null(x->pool);
     fx_open(x, queues);
@@ -127,11 +85,9 @@ static int teardown(void **state)
     for (unsigned i = 0; i < NETFRONT_MAX_QUEUES; i++)
         nf_queue_destroy(&x->nf, i);
     assert_int_equal(pkt_pool_avail(x->pool), POOL); /* nothing leaked */
-    assert_int_equal(gnt.st.in_use, 0);
+    assert_int_equal(xen_fake_gnt.st.in_use, 0);
     pkt_pool_destroy(x->pool);
-    for (unsigned i = 0; i < gnt.n_frames; i++)
-        free(gnt.frames[i]);
-    gnt_table_fini(&gnt);
+    xen_fake_fini();
     free(x);
     return 0;
 }
@@ -213,6 +169,19 @@ static unsigned rx(struct fx *x, struct pkt **pkts)
     return netfront_class.rx_burst(&x->nf.nd, pkts, PKT_BURST);
 }
 
+/* The backend answers every TX request of queue k with OKAY and the
+ * frontend reclaims them.  Returns nothing. */
+static void be_complete_tx(struct fx *x, unsigned k)
+{
+    struct netif_tx_request req;
+    const uint8_t *data;
+    struct pkt *p[PKT_BURST];
+    while (nb_tx_take(&x->be[k], &req, &data))
+        nb_tx_respond(&x->be[k], req.id, NETIF_RSP_OKAY);
+    nb_publish(&x->be[k]);
+    assert_int_equal(rx(x, p), 0);
+}
+
 /* ---- RX ---- */
 
 static void queue_setup_grants_rings_and_posts_buffers(void **state)
@@ -223,7 +192,7 @@ static void queue_setup_grants_rings_and_posts_buffers(void **state)
     assert_int_equal(nb_rx_posted(&x->be[0]), q->rx_target);
     assert_int_equal(pkt_pool_avail(x->pool), POOL - q->rx_target);
     assert_int_equal(x->be[0].bad_grants, 0);
-    assert_int_equal(notifies[q->evtchn_rx % 64], 1); /* req_event starts at 1 */
+    assert_int_equal(xen_fake_notifies[q->evtchn_rx % 64], 1); /* req_event starts at 1 */
 }
 
 static void a_received_frame_is_the_posted_page(void **state)
@@ -232,7 +201,7 @@ static void a_received_frame_is_the_posted_page(void **state)
     uint8_t f[64];
     struct pkt *p[PKT_BURST];
     struct netif_rx_request req = x->be[0].rx->ring[0].req;
-    uint8_t *page = nb_gfn_to_virt(gnt_entry(&gnt, req.gref)->frame);
+    uint8_t *page = nb_gfn_to_virt(gnt_entry(&xen_fake_gnt, req.gref)->frame);
     uint16_t len = frame(f, 1);
     assert_int_equal(nb_rx_frame(&x->be[0], f, len, 0, 0), 0);
     nb_publish(&x->be[0]);
@@ -242,8 +211,8 @@ static void a_received_frame_is_the_posted_page(void **state)
     assert_int_equal(p[0]->len, len);
     assert_memory_equal(p[0]->data, f, len);
     assert_true(p[0]->ts_ns != 0);
-    assert_int_equal(gnt.st.ends, 1); /* revoked (the refill may reuse the reference) */
-    assert_true(gnt_entry(&gnt, req.gref)->frame != xen_virt_to_gfn(page));
+    assert_int_equal(xen_fake_gnt.st.ends, 1); /* revoked (the refill may reuse the reference) */
+    assert_true(gnt_entry(&xen_fake_gnt, req.gref)->frame != xen_virt_to_gfn(page));
     assert_int_equal(x->nf.nd.stats.rx_packets, 1);
     assert_int_equal(nb_rx_posted(&x->be[0]), x->nf.q[0]->rx_target); /* refilled */
     pkt_free(p[0]);
@@ -420,7 +389,7 @@ static void a_buffer_the_backend_still_maps_is_never_reused(void **state)
     struct netif_rx_request req = x->be[0].rx->ring[0].req;
     struct pkt *held = x->nf.q[0]->rx_pkt[0];
     assert_int_equal(nb_rx_frame(&x->be[0], f, frame(f, 1), 0, 0), 0);
-    gnt_entry(&gnt, req.gref)->flags |= GTF_writing; /* Xen: still mapped */
+    gnt_entry(&xen_fake_gnt, req.gref)->flags |= GTF_writing; /* Xen: still mapped */
     nb_publish(&x->be[0]);
     uint32_t avail = pkt_pool_avail(x->pool);
     assert_int_equal(rx(x, p), 0);
@@ -429,8 +398,8 @@ static void a_buffer_the_backend_still_maps_is_never_reused(void **state)
     assert_int_equal(held->refcnt, 1);                     /* not freed */
     /* The backend lets go at last; give the page back so the fixture's
      * leak check balances. */
-    gnt_entry(&gnt, req.gref)->flags &= (uint16_t)~GTF_writing;
-    assert_int_equal(gnt_end(&gnt, req.gref), 0);
+    gnt_entry(&xen_fake_gnt, req.gref)->flags &= (uint16_t)~GTF_writing;
+    assert_int_equal(gnt_end(&xen_fake_gnt, req.gref), 0);
     pkt_free(held);
 }
 
@@ -453,14 +422,14 @@ static void a_sent_packet_is_granted_read_only_and_freed_on_response(void **stat
     assert_int_equal(req.size, len);
     assert_int_equal(req.offset, 128);
     assert_int_equal(req.flags, 0);
-    assert_true(gnt_entry(&gnt, req.gref)->flags & GTF_readonly);
+    assert_true(gnt_entry(&xen_fake_gnt, req.gref)->flags & GTF_readonly);
     assert_int_equal(pkt_pool_avail(x->pool), avail); /* held until the response */
     nb_tx_respond(&x->be[0], req.id, NETIF_RSP_OKAY);
     nb_publish(&x->be[0]);
     struct pkt *p[PKT_BURST];
     rx(x, p); /* reclaims TX */
     assert_int_equal(pkt_pool_avail(x->pool), avail + 1);
-    assert_int_equal(gnt.st.in_use, 2 + x->nf.q[0]->rx_target); /* rings and RX only */
+    assert_int_equal(xen_fake_gnt.st.in_use, 2 + x->nf.q[0]->rx_target); /* rings and RX only */
     assert_int_equal(x->nf.nd.stats.tx_packets, 1);
     assert_int_equal(x->nf.nd.stats.tx_errors, 0);
 }
@@ -525,14 +494,7 @@ static void a_full_ring_waits_briefly_then_drops(void **state)
     assert_true(os_clock_ns() - t0 >= NF_TX_WAIT_NS);
     assert_int_equal(x->nf.q[0]->st.tx_full, 1);
     assert_int_equal(x->nf.nd.stats.tx_dropped, 1);
-    /* The backend answers them all: everything comes back. */
-    struct netif_tx_request req;
-    const uint8_t *data;
-    while (nb_tx_take(&x->be[0], &req, &data))
-        nb_tx_respond(&x->be[0], req.id, NETIF_RSP_OKAY);
-    nb_publish(&x->be[0]);
-    struct pkt *p[PKT_BURST];
-    rx(x, p);
+    be_complete_tx(x, 0); /* the backend answers them all: everything comes back */
     assert_int_equal(x->nf.q[0]->tx_nfree, NETIF_TX_RING_SIZE);
 }
 
@@ -540,24 +502,18 @@ static void notifications_follow_the_backends_req_event(void **state)
 {
     struct fx *x = *state;
     struct nf_queue *q = x->nf.q[0];
-    unsigned before = notifies[q->evtchn_tx % 64];
+    unsigned before = xen_fake_notifies[q->evtchn_tx % 64];
     q->tx->h.req_event = q->tx_prod + 1; /* the backend waits for the next one */
     struct pkt *t = pkt_alloc(x->pool);
     t->len = 60;
     netfront_class.tx_burst(&x->nf.nd, &t, 1);
-    assert_int_equal(notifies[q->evtchn_tx % 64], before + 1);
+    assert_int_equal(xen_fake_notifies[q->evtchn_tx % 64], before + 1);
     q->tx->h.req_event = q->tx_prod + 100; /* the backend is polling */
     t = pkt_alloc(x->pool);
     t->len = 60;
     netfront_class.tx_burst(&x->nf.nd, &t, 1);
-    assert_int_equal(notifies[q->evtchn_tx % 64], before + 1);
-    struct netif_tx_request req;
-    const uint8_t *data;
-    while (nb_tx_take(&x->be[0], &req, &data))
-        nb_tx_respond(&x->be[0], req.id, NETIF_RSP_OKAY);
-    nb_publish(&x->be[0]);
-    struct pkt *p[PKT_BURST];
-    rx(x, p);
+    assert_int_equal(xen_fake_notifies[q->evtchn_tx % 64], before + 1);
+    be_complete_tx(x, 0);
 }
 
 static void two_queues_keep_a_flow_on_one_queue(void **state)
@@ -572,15 +528,8 @@ static void two_queues_keep_a_flow_on_one_queue(void **state)
     }
     unsigned on0 = x->nf.q[0]->st.tx, on1 = x->nf.q[1]->st.tx;
     assert_true((on0 == 8 && on1 == 0) || (on0 == 0 && on1 == 8));
-    for (unsigned k = 0; k < 2; k++) {
-        struct netif_tx_request req;
-        const uint8_t *data;
-        while (nb_tx_take(&x->be[k], &req, &data))
-            nb_tx_respond(&x->be[k], req.id, NETIF_RSP_OKAY);
-        nb_publish(&x->be[k]);
-    }
-    struct pkt *p[PKT_BURST];
-    rx(x, p);
+    be_complete_tx(x, 0);
+    be_complete_tx(x, 1);
 }
 
 static void two_queues_are_both_received_from(void **state)

@@ -21,51 +21,19 @@
 #include "libos/xen/xs_ring.c"
 #include "netfront/netfront.c"
 #include "netfront/netfront_xs.c"
+#include "tests/unit/xen/plat_fake.c"
 #include "xs_fake.h"
 
 #define FE "device/vif/0"
 #define BE "/local/domain/0/backend/vif/7/0"
 
-/* ---- the platform (libos/xen/xen.h) ---- */
-static struct gnt_table gnt;
+/* ---- the platform: tests/unit/xen/plat_fake.c, and this xenstore ---- */
 static struct xs_client xsc;
 static bool xs_connected;
-static unsigned next_port = 10;
-
-static int grow(struct gnt_table *t, void *arg)
-{
-    void *page = aligned_alloc(4096, 4096);
-    memset(page, 0, 4096);
-    int rc = gnt_table_add_frame(t, page);
-    if (rc)
-        free(page);
-    return rc;
-}
-
-struct gnt_table *xen_gnttab(void)
-{
-    return &gnt;
-}
 
 struct xs_client *xen_xs(void)
 {
     return xs_connected ? &xsc : NULL;
-}
-
-int xen_evtchn_alloc_unbound(uint16_t remote, uint32_t *port)
-{
-    *port = next_port++;
-    return 0;
-}
-
-int xen_evtchn_notify(uint32_t port)
-{
-    return 0;
-}
-
-int xen_evtchn_close(uint32_t port)
-{
-    return 0;
 }
 
 /* ---- a netback walking its side of the handshake ---- */
@@ -120,7 +88,7 @@ static int setup(void **state)
     struct xs_transport tp = xs_fake_transport(&x->f);
     xs_client_init(&xsc, &x->f.ring, &tp);
     xs_connected = true;
-    gnt_table_init(&gnt, 16, grow, NULL);
+    xen_fake_reset(16);
     x->pool = pkt_pool_create(256, 4096, 128);
     assert_non_null(x->pool);
     *state = x;
@@ -130,12 +98,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *x = *state;
-    assert_int_equal(gnt.st.in_use, 0);
+    assert_int_equal(xen_fake_gnt.st.in_use, 0);
     assert_int_equal(pkt_pool_avail(x->pool), 256);
     pkt_pool_destroy(x->pool);
-    for (unsigned i = 0; i < gnt.n_frames; i++)
-        free(gnt.frames[i]);
-    gnt_table_fini(&gnt);
+    xen_fake_fini();
     xs_fake_fini(&x->f);
     free(x);
     return 0;
@@ -244,7 +210,7 @@ static void a_backend_without_rx_copy_leaves_the_port_down(void **state)
     assert_false(nd->link_up);
     assert_int_equal(((struct netfront *)nd->priv)->state, NF_DETACHED);
     assert_true(x->f.now - t0 <= NF_OPEN_WAIT_NS + NF_RECHECK_NS);
-    assert_int_equal(gnt.st.in_use, 0);
+    assert_int_equal(xen_fake_gnt.st.in_use, 0);
     netdev_close(nd);
 }
 
@@ -277,12 +243,12 @@ static void detach_takes_the_link_down_and_releases_after_closed(void **state)
     assert_false(nd->link_up);
     assert_int_equal(nf->state, NF_CLOSING);
     assert_int_equal(fe_key(x, "state"), XenbusStateClosed);
-    assert_true(gnt.st.in_use > 0); /* the backend may still map the rings */
+    assert_true(xen_fake_gnt.st.in_use > 0); /* the backend may still map the rings */
     xs_fake_set(&x->f, BE "/state", "6");
     xs_fake_serve(&x->f);
     assert_false(netdev_poll_link(nd));
     assert_int_equal(nf->state, NF_DETACHED);
-    assert_int_equal(gnt.st.in_use, 0);
+    assert_int_equal(xen_fake_gnt.st.in_use, 0);
     xs_fake_rm(&x->f, BE); /* the toolstack removes both directories */
     xs_fake_rm(&x->f, FE);
     xs_fake_serve(&x->f);
@@ -303,7 +269,7 @@ static void reattach_brings_the_link_back(void **state)
     xs_fake_serve(&x->f);
     assert_true(netdev_poll_link(nd));
     assert_false(nd->link_up);
-    assert_int_equal(gnt.st.in_use, 0);
+    assert_int_equal(xen_fake_gnt.st.in_use, 0);
     make_vif(x, 2, true); /* xl network-attach ... devid=0 */
     xs_fake_set(&x->f, FE "/mac", "00:16:3e:0a:0b:0c");
     xs_fake_serve(&x->f);
