@@ -80,6 +80,8 @@ void plat_exit(int code)
         cpu_halt_forever();
     }
     exiting = true;
+    pvh_printf("xen: %lu idle halts, %lu event upcalls since boot\n",
+               (unsigned long)xen_idle_halts(), (unsigned long)xen_evtchn_upcalls());
     pvh_printf("xen: exit code %d -> SCHEDOP_shutdown(%s)\n", code, names[reason]);
     xen_console_flush(FLUSH_NS);
     struct xen_sched_shutdown s = { reason };
