@@ -31,6 +31,25 @@ static inline uint32_t nf_load_idx(const uint32_t *p)
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
+/* Returns RX ring entry e, read from shared memory in one 8-byte load (the
+ * backend may rewrite it while we look: every check is on this copy). */
+static inline union netif_rx_entry nf_rx_entry(const union netif_rx_entry *e)
+{
+    uint64_t v = __atomic_load_n((const uint64_t *)e, __ATOMIC_RELAXED);
+    union netif_rx_entry r;
+    memcpy(&r, &v, sizeof r);
+    return r;
+}
+
+/* Returns TX response r, read from shared memory in one 4-byte load. */
+static inline struct netif_tx_response nf_tx_rsp(const struct netif_tx_response *r)
+{
+    uint32_t v = __atomic_load_n((const uint32_t *)r, __ATOMIC_RELAXED);
+    struct netif_tx_response c;
+    memcpy(&c, &v, sizeof c);
+    return c;
+}
+
 /* Marks q unusable after impossible indexes from the backend.  Returns
  * nothing. */
 static void nf_queue_break(struct nf_queue *q, const char *what)
@@ -166,7 +185,7 @@ static unsigned nf_rx_queue(struct nf_queue *q, struct pkt **pkts, unsigned n, u
     unsigned got = 0;
     while (q->rx_cons != prod && got < n) {
         uint32_t pos = q->rx_cons++;
-        union netif_rx_entry e = q->rx->ring[pos & RX_MASK]; /* one read of shared memory */
+        union netif_rx_entry e = nf_rx_entry(&q->rx->ring[pos & RX_MASK]);
         struct pkt *p = nf_rx_take(q, pos);
         if (q->rx_skip != NF_SKIP_NONE) {
             nf_rx_skip(q, &e);
@@ -206,7 +225,7 @@ static void nf_tx_reclaim(struct nf_queue *q)
     }
     struct netdev *nd = &q->nf->nd;
     while (q->tx_cons != prod) {
-        struct netif_tx_response r = q->tx->ring[q->tx_cons++ & TX_MASK].rsp;
+        struct netif_tx_response r = nf_tx_rsp(&q->tx->ring[q->tx_cons++ & TX_MASK].rsp);
         if (r.status == NETIF_RSP_NULL)
             continue;
         if (r.id >= NETIF_TX_RING_SIZE || !q->tx_pkt[r.id]) {

@@ -102,6 +102,9 @@ union netif_rx_entry {
     struct netif_extra_info extra;
 };
 
+_Static_assert(sizeof(union netif_tx_entry) == 12 && sizeof(union netif_rx_entry) == 8,
+               "ring entries (an RX entry is read in one 8-byte load)");
+
 struct netif_tx_sring {
     struct netif_sring_hdr h;
     union netif_tx_entry ring[NETIF_TX_RING_SIZE];
