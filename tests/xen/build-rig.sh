@@ -81,13 +81,13 @@ KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{p
 [ -n "$KPKG" ] || cannot "apt knows no linux-image-amd64 (apt-get update?)"
 mkdir -p debs
 ( cd debs
-  ls "xen-hypervisor-4.17-amd64_${XVER//:/%3a}_"*.deb >/dev/null 2>&1 ||
+  [ -f "xen-hypervisor-4.17-amd64_${XVER//:/%3a}_amd64.deb" ] ||
       timeout 300 apt-get download "xen-hypervisor-4.17-amd64=$XVER"
   ls "${KPKG}"_*.deb >/dev/null 2>&1 || timeout 300 apt-get download "$KPKG"
 ) 2>&1 | grep -v 'Download is performed unsandboxed' || true
-xdeb=$(ls debs/xen-hypervisor-4.17-amd64_*.deb 2>/dev/null | grep -F "_${XVER//:/%3a}_" | head -1 || true)
-kdeb=$(ls debs/"${KPKG}"_*.deb 2>/dev/null | head -1 || true)
-[ -n "$xdeb" ] && [ -n "$kdeb" ] || cannot "could not download xen-hypervisor-4.17-amd64=$XVER / $KPKG"
+xdeb=debs/xen-hypervisor-4.17-amd64_${XVER//:/%3a}_amd64.deb
+kdeb=$(find debs -name "${KPKG}_*.deb" | head -1)
+[ -f "$xdeb" ] && [ -n "$kdeb" ] || cannot "could not download xen-hypervisor-4.17-amd64=$XVER / $KPKG"
 
 log "unpack hypervisor $XVER and $KPKG"
 rm -rf x && mkdir -p x

@@ -59,10 +59,16 @@ wait_until() {
 
 # net_up N: N bridges and N hosts (see the header).  Returns non-zero on
 # the first failing command.
+# dom0's own interfaces (bridges, veth ends, vifs) stay silent: no IPv6, so
+# no router solicitations or MLD reports from dom0 go through the switch,
+# and each bridge has a MAC of its own (else it takes its vif's
+# fe:ff:ff:ff:ff:ff, and the switch shows every bridge the others' frames
+# as its own address).
 net_up() {
     local i
+    sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || return 1
     for i in $(seq "$1"); do
-        ip link add "xs-b$i" type bridge &&
+        ip link add "xs-b$i" address "$(printf '02:00:00:bb:00:%02x' "$i")" type bridge &&
         ip link set "xs-b$i" up &&
         ip netns add "xs-h$i" &&
         ip link add "xs-v$i" type veth peer name eth0 netns "xs-h$i" &&
@@ -78,11 +84,14 @@ host_ip() { echo "10.9.0.$1"; }
 host_mac() { printf '02:00:00:00:09:%02x\n' "$1"; }
 # vif_mac I: the switch's own MAC on its port I.
 vif_mac() { printf '02:00:00:aa:00:%02x\n' "$1"; }
-# in_host I CMD...: runs CMD in host I's namespace.
+# in_host I CMD...: runs CMD in host I's namespace.  A function: to start
+# CMD in the background with its pid in $!, write
+# `ip netns exec "$(ns I)" CMD &` instead (ip execs CMD, so $! is CMD's pid).
 in_host() { local i=$1; shift; ip netns exec "xs-h$i" "$@"; }
+ns() { echo "xs-h$1"; }
 
 # domu_config FILE NAME IMAGE MEMORY_MIB EXTRA NVIFS: writes an xl
-# configuration: PVH, one vCPU, NVIFS vifs on xs-b1.., preserved after
+# configuration (domu_create expects it in /tmp/NAME.cfg): PVH, one vCPU, NVIFS vifs on xs-b1.., preserved after
 # poweroff and crash (so the test can look at its state; the caller
 # destroys it).
 domu_config() {
@@ -104,6 +113,15 @@ vif = [ $vifs ]
 EOF
 }
 
+# domu_create NAME LOG: xl create of /tmp/NAME.cfg (bounded), its output
+# in LOG.  Removes NAME's old console and xl logs first (xenconsoled and
+# xl append to them), so they describe this domain only.  Returns xl's
+# status.
+domu_create() {
+    rm -f "$CONSOLE_DIR/guest-$1.log" "/var/log/xen/xl-$1.log"
+    timeout 60 xl create "/tmp/$1.cfg" >"$2" 2>&1
+}
+
 # domid NAME: prints the domain's id (nothing when it does not exist).
 domid() { xl domid "$1" 2>/dev/null; }
 
@@ -115,6 +133,16 @@ console() { cat "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 
 # console_has NAME REGEX: succeeds when the console log has a matching line.
 console_has() { console "$1" | grep -qE "$2"; }
+
+# console_wait NAME REGEX SECONDS: waits (bounded) for a matching console
+# line and sets CONSOLE_LINE to the last one ("" when none came).  Returns 0
+# when one came.
+console_wait() {
+    CONSOLE_LINE=
+    wait_until "$3" console_has "$1" "$2" || return 1
+    CONSOLE_LINE=$(console "$1" | grep -E "$2" | tail -1)
+    [ -n "$CONSOLE_LINE" ] || CONSOLE_LINE="(matched '$2', then gone from the log)"
+}
 
 # xl_log_has NAME REGEX: the same for xl's per-domain log (shutdown reasons).
 xl_log_has() { grep -qE "$2" "/var/log/xen/xl-$1.log" 2>/dev/null; }

@@ -53,7 +53,7 @@ s_create() {
     domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning --stats-interval 2000" 3
     net_up 3 >"$L/net_up.log" 2>&1 || { echo "bridges and hosts: $(tail -1 "$L/net_up.log")"; return 1; }
     T_CREATE=$(now_ms)
-    timeout 60 xl create /tmp/$SW.cfg >"$L/xl-create.log" 2>&1
+    domu_create $SW "$L/xl-create.log"
     local rc=$?
     D=$(domid $SW)
     echo "xl create exit $rc, domid ${D:-none} ($(( $(now_ms) - T_CREATE )) ms)"
@@ -61,11 +61,9 @@ s_create() {
 }
 
 s_ready() {
-    wait_until 30 console_has $SW "$RE_READY"
+    console_wait $SW "$RE_READY" 30
     local rc=$?
-    local line
-    line=$(console $SW | grep -E -m1 "$RE_READY")
-    echo "${line:-no '$RE_READY' line} (console after $(( $(now_ms) - T_CREATE )) ms)"
+    echo "${CONSOLE_LINE:-no '$RE_READY' line} (console after $(( $(now_ms) - T_CREATE )) ms)"
     return $rc
 }
 
@@ -130,7 +128,7 @@ s_ping_pairs() {
 
 s_tcp_iperf3() {
     local rc spid mbps
-    in_host 3 timeout 30 iperf3 -s -1 -B "$(host_ip 3)" >"$L/iperf3-s.log" 2>&1 &
+    ip netns exec "$(ns 3)" timeout 30 iperf3 -s -1 -B "$(host_ip 3)" >"$L/iperf3-s.log" 2>&1 &
     spid=$!
     wait_until 5 in_host 3 sh -c "ss -ltn | grep -q ':5201 '"
     in_host 1 timeout 25 iperf3 -c "$(host_ip 3)" -t 3 -P 4 -f m >"$L/iperf3-c.log" 2>&1
@@ -145,7 +143,7 @@ s_tcp_bulk() {
     local rc lpid t ms sum_in sum_out
     head -c 8388608 /dev/urandom >/tmp/bulk.in
     sum_in=$(sha256sum </tmp/bulk.in | cut -c1-64)
-    in_host 3 timeout 40 nc -l "$(host_ip 3)" 5001 </dev/null >/tmp/bulk.out 2>"$L/nc-l.log" &
+    ip netns exec "$(ns 3)" timeout 40 nc -l "$(host_ip 3)" 5001 </dev/null >/tmp/bulk.out 2>"$L/nc-l.log" &
     lpid=$!
     wait_until 5 in_host 3 sh -c "ss -ltn | grep -q ':5001 '"
     t=$(now_ms)
@@ -175,14 +173,14 @@ R_DETACHED=0
 
 s_detach() {
     local rc g down r0
-    in_host 1 timeout 120 ping -i 0.2 -W 1 "$(host_ip 2)" >"$PING_LOG" 2>&1 &
+    ip netns exec "$(ns 1)" timeout 120 ping -i 0.2 -W 1 "$(host_ip 2)" >"$PING_LOG" 2>&1 &
     PING_PID=$!
     wait_until 10 more_replies_than 2 || { echo "h1 -> h2 pings got no replies before the detach"; return 1; }
     timeout 40 xl network-detach $SW 1 >"$L/xl-detach.log" 2>&1
     rc=$?
     wait_until 15 backend_gone
     g=$?
-    wait_until 10 console_has $SW "$(RE_LINK_DOWN 2)"
+    console_wait $SW "$(RE_LINK_DOWN 2)" 10
     down=$?
     sleep 2   # replies still in flight have arrived by now
     r0=$(replies)
@@ -191,8 +189,7 @@ s_detach() {
     echo -n "xl network-detach exit $rc, backend "
     [ $g = 0 ] && echo -n "removed" || echo -n "still $(vif_state "$D" 1)"
     echo -n ", console "
-    [ $down = 0 ] && echo -n "'$(console $SW | grep -E "$(RE_LINK_DOWN 2)" | tail -1)'" ||
-        echo -n "says nothing of port 2 going down"
+    [ $down = 0 ] && echo -n "'$CONSOLE_LINE'" || echo -n "says nothing of port 2 going down"
     echo ", h1 -> h2 replies in 3 s while detached: $((R_DETACHED - r0))"
     [ $rc = 0 ] && [ $g = 0 ] && [ $down = 0 ] && [ "$R_DETACHED" = "$r0" ]
 }
@@ -204,7 +201,7 @@ s_attach() {
     rc=$?
     wait_until 20 vif_is "$D" 1 4
     c=$?
-    wait_until 10 console_has $SW "$(RE_LINK_UP 2)"
+    console_wait $SW "$(RE_LINK_UP 2)" 10
     up=$?
     wait_until 15 more_replies_than "$R_DETACHED"
     resumed=$?
@@ -213,8 +210,7 @@ s_attach() {
     ping_ok 2 3 >"$L/ping-2-3-after.log" 2>&1 && ping_ok 3 2 >>"$L/ping-2-3-after.log" 2>&1
     p23=$?
     echo -n "xl network-attach exit $rc, vif1 $(vif_state "$D" 1), console "
-    [ $up = 0 ] && echo -n "'$(console $SW | grep -E "$(RE_LINK_UP 2)" | tail -1)'" ||
-        echo -n "says nothing of port 2 coming up"
+    [ $up = 0 ] && echo -n "'$CONSOLE_LINE'" || echo -n "says nothing of port 2 coming up"
     echo -n ", h1 -> h2 pings "
     [ $resumed = 0 ] && echo -n "answered again within ${back} ms of the attach" || echo -n "not answered again"
     echo ", h2 <-> h3 $([ $p23 = 0 ] && echo ok || echo FAILED)"
@@ -240,17 +236,16 @@ s_shutdown() {
 }
 
 s_crash() {
-    local C=swcrash rc reason state dump
+    local C=swcrash rc reason state
     domu_config /tmp/$C.cfg $C "$IMAGE" "$MEM" "--crash-test ud2" 0
-    timeout 60 xl create /tmp/$C.cfg >"$L/xl-create-crash.log" 2>&1
+    domu_create $C "$L/xl-create-crash.log"
     rc=$?
     wait_until 20 xl_log_has $C 'reason code'
     reason=$(shutdown_reason $C)
     state=$(dom_state $C)
-    wait_until 5 console_has $C 'EXCEPTION'
-    dump=$(console $C | grep -m1 -E 'EXCEPTION')
-    echo "xl create exit $rc, xl log '${reason:-no shutdown line}', state ${state:-gone}, console '${dump:-no exception dump}'"
-    [ $rc = 0 ] && [ "$reason" = "shut down, reason code 3" ] && [ "${state:4:1}" = c ] && [ -n "$dump" ]
+    console_wait $C 'EXCEPTION' 5
+    echo "xl create exit $rc, xl log '${reason:-no shutdown line}', state ${state:-gone}, console '${CONSOLE_LINE:-no exception dump}'"
+    [ $rc = 0 ] && [ "$reason" = "shut down, reason code 3" ] && [ "${state:4:1}" = c ] && [ -n "$CONSOLE_LINE" ]
     rc=$?
     [ $rc = 0 ] || save_logs $C
     timeout 30 xl destroy $C >/dev/null 2>&1
