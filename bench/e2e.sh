@@ -5,7 +5,7 @@
 #   bridge        the Linux bridge (rig: switch-port bridge; runs in softirq)
 #   sluice-unix   Sluice unix, afpacket ports (rig: switch-port veth)
 #   sluice-kvm    Sluice kvm, sluice.kvm under QEMU, virtio-net NICs on the
-#                 rig's taps (switch-port tap); TCG unless /dev/kvm is usable
+#                 rig's taps (switch-port tap); always TCG (see e2e_kvm_accel)
 #   afpacket-ref  bench/afpref.c, an independent AF_PACKET forwarder (veth)
 #   afpfwd        bench/afpfwd.c: Sluice's own afpacket driver without the
 #                 datapath (veth) — what the datapath adds, not a peer

@@ -10,8 +10,12 @@
 # Every C file is compiled with PORTABLE_CFLAGS (-ffreestanding -nostdinc
 # against libos/include and libos/libc/include) plus the kernel flags below.
 # SSE stays enabled: boot.S sets CR0.MP/CR4.OSFXSR, and the kernel never
-# saves vector state (its only interrupt handlers touch no vector register),
-# so the portable code keeps the compiler's full x86_64 ISA.  Linked at
+# saves vector state because it takes interrupts only while halted
+# (libos/x86_64/apic.h on kvm, the event-channel upcall on xen) and
+# exceptions are fatal, so the portable code keeps the compiler's full
+# x86_64 ISA.  The stack protector (libos/x86_64/ssp.h) guards every
+# function with a local array or an address-taken local, against one
+# global canary drawn at boot.  Linked at
 # 1 MiB (identity-mapped, so the default small code model) with
 # libos/x86_64/kernel.ld, against libgcc only; nothing from the host libc.
 # Every function and object has its own section and the link drops those
@@ -22,7 +26,8 @@ ifneq ($(SAN),)
 $(error SAN=$(SAN): sanitizers need a host runtime; build TARGET=$(IMG) without SAN)
 endif
 PVH_LDSCRIPT := libos/x86_64/kernel.ld
-PVH_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone -fno-stack-protector \
+PVH_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mcmodel=small \
 	-ffunction-sections -fdata-sections
 PORTABLE_CFLAGS += $(PVH_KERNEL_FLAGS)
@@ -44,7 +49,7 @@ $(BUILD)/obj/%.o: %.S
 
 $(BUILD)/sluice.$(IMG).elf: $(IMG_OBJ) $(LIB) $(PVH_LDSCRIPT)
 	$(CC) -nostdlib -static -no-pie -Wl,-T,$(PVH_LDSCRIPT) -Wl,--build-id=none \
-		-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096 -Wl,--gc-sections \
+		-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections \
 		-o $@ $(IMG_OBJ) $(LIB) $(PVH_LIBGCC)
 
 $(BUILD)/sluice.$(IMG): $(BUILD)/sluice.$(IMG).elf

@@ -25,6 +25,13 @@ int virtio_dev_init(struct virtio_dev *d, uint64_t wanted)
     d->t->set_status(d, VIRTIO_STATUS_ACK);
     d->t->set_status(d, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER);
     uint64_t offered = d->t->get_features(d);
+    if (d->legacy) {
+        d->features = offered & wanted & 0xffffffffu & ~VIRTIO_F_VERSION_1;
+        d->t->set_features(d, d->features);
+        OS_DBG("virtio", "%s: legacy device, offered %lx, negotiated %lx", d->where,
+               (unsigned long)offered, (unsigned long)d->features);
+        return 0;
+    }
     if (!(offered & VIRTIO_F_VERSION_1)) {
         OS_ERR("virtio", "%s: device does not offer VIRTIO_F_VERSION_1", d->where);
         d->t->set_status(d, VIRTIO_STATUS_FAILED);
@@ -45,8 +52,8 @@ int virtio_dev_init(struct virtio_dev *d, uint64_t wanted)
 
 void virtio_dev_ready(struct virtio_dev *d)
 {
-    d->t->set_status(d, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
-                            VIRTIO_STATUS_DRIVER_OK);
+    uint8_t ok = d->legacy ? 0 : VIRTIO_STATUS_FEATURES_OK;
+    d->t->set_status(d, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | ok | VIRTIO_STATUS_DRIVER_OK);
 }
 
 uint64_t virtio_features_read(uintptr_t sel, uintptr_t val)

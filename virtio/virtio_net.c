@@ -6,8 +6,15 @@
  * the device how many pairs to use (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET).  RX
  * polls every pair in turn; TX picks the pair from a hash of the frame's
  * addresses and ports, so a flow keeps its order.  No offloads are
- * negotiated: every frame is a plain Ethernet frame behind a zero 12-byte
- * virtio_net_hdr (the VERSION_1 layout, num_buffers included).
+ * negotiated: every frame is a plain Ethernet frame behind a zeroed
+ * virtio_net_hdr: 12 bytes on a VERSION_1 device (num_buffers included),
+ * 10 on a legacy one (no MRG_RXBUF).
+ *
+ * Wake-ups: each device gets one CPU vector (apic_alloc_vector) routed by
+ * its transport (MSI-X on PCI, the I/O APIC line on MMIO); only RX queues
+ * interrupt.  arm_rx_wakeup acknowledges the line and asks every RX queue
+ * for an interrupt at its next frame (-EAGAIN when one is already waiting);
+ * the next rx_burst turns them off again, so a busy port never interrupts.
  */
 #include "virtio/virtio_net.h"
 
@@ -17,6 +24,7 @@
 #include <string.h>
 
 #include "libos/kvm/kvm.h"
+#include "libos/x86_64/apic.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
@@ -25,7 +33,8 @@
 
 #define VNET_MAX 16
 #define VNET_MAX_PAIRS 4
-#define VNET_HDR 12
+#define VNET_HDR 12             /* VERSION_1 header; legacy devices use 10 */
+#define VNET_HDR_LEGACY 10
 #define VNET_QSIZE 256
 #define VNET_CTRL_QSIZE 16
 #define VNET_TX_WAIT_NS 100000     /* at most 100 us for a full TX ring */
@@ -58,6 +67,10 @@ struct vnet {
     struct vnet_queue ctrl;
     uint8_t *ctrl_buf;       /* one page: command, data, ack */
     uint64_t tx_full;        /* TX ring still full after the bounded wait */
+    unsigned hdr;            /* virtio_net_hdr bytes: VNET_HDR or VNET_HDR_LEGACY */
+    bool can_wake;           /* RX queues interrupt (vector routed) */
+    bool armed;              /* RX interrupts requested since the last rx_burst */
+    uint64_t arms;           /* arm_rx_wakeup calls that armed */
 };
 
 static struct virtio_dev devs[VNET_MAX];
@@ -75,13 +88,14 @@ unsigned virtio_net_discover(void)
     const struct pvh_mmio_hint *h;
     unsigned nh = kvm_mmio_hints(&h);
     for (unsigned i = 0; i < nh && n_devs < VNET_MAX; i++)
-        if (virtio_mmio_probe((uintptr_t)h[i].base, 1, &devs[n_devs]) == 0)
+        if (virtio_mmio_probe((uintptr_t)h[i].base, 1, h[i].irq ? (int)h[i].irq : -1,
+                              &devs[n_devs]) == 0)
             n_devs++;
     /* QEMU's microvm fills its slots from the top: probing downwards makes
      * the first -device virtio:0. */
     for (unsigned i = MICROVM_MMIO_SLOTS; !kvm_has_pci() && nh == 0 && i-- > 0;)
-        if (n_devs < VNET_MAX &&
-            virtio_mmio_probe(MICROVM_MMIO_BASE + i * MICROVM_MMIO_SIZE, 1, &devs[n_devs]) == 0)
+        if (n_devs < VNET_MAX && virtio_mmio_probe(MICROVM_MMIO_BASE + i * MICROVM_MMIO_SIZE, 1,
+                                                   kvm_microvm_slot_irq(i), &devs[n_devs]) == 0)
             n_devs++;
     return n_devs;
 }
@@ -109,8 +123,8 @@ static void vnet_refill(struct vnet *v, struct vnet_queue *q)
         unsigned want = vq_num_free(&q->vq) < PKT_BURST ? vq_num_free(&q->vq) : PKT_BURST;
         unsigned got = pkt_alloc_burst(v->nd.pool, p, want);
         for (unsigned i = 0; i < got; i++) {
-            uint8_t *start = p[i]->data - VNET_HDR;
-            uint32_t room = p[i]->buf_size - pkt_headroom(p[i]) + VNET_HDR;
+            uint8_t *start = p[i]->data - v->hdr;
+            uint32_t room = p[i]->buf_size - pkt_headroom(p[i]) + v->hdr;
             vq_add(&q->vq, (uintptr_t)start, room, true, p[i]);
         }
         if (got < want)
@@ -131,14 +145,14 @@ static unsigned vnet_rx_queue(struct vnet *v, struct vnet_queue *q, struct pkt *
         struct pkt *p = vq_get_used(&q->vq, &len);
         if (!p)
             break;
-        if (len <= VNET_HDR || len - VNET_HDR > p->buf_size - pkt_headroom(p)) {
+        if (len <= v->hdr || len - v->hdr > p->buf_size - pkt_headroom(p)) {
             nd->stats.rx_errors++;
             pkt_free(p);
             continue;
         }
         if (!*now)
             *now = os_clock_ns();
-        p->len = len - VNET_HDR;
+        p->len = len - v->hdr;
         p->ts_ns = *now;
         p->in_port = 0;
         nd->stats.rx_packets++;
@@ -156,6 +170,11 @@ static unsigned vnet_rx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
     struct vnet *v = nd->priv;
     unsigned got = 0;
     uint64_t now = 0;
+    if (v->armed) {
+        for (unsigned k = 0; k < v->n_pairs; k++)
+            vq_disable_irq(&v->rx[k].vq);
+        v->armed = false;
+    }
     for (unsigned k = 0; k < v->n_pairs && got < n; k++)
         got += vnet_rx_queue(v, &v->rx[(v->rx_next + k) % v->n_pairs], pkts + got, n - got, &now);
     v->rx_next++;
@@ -204,13 +223,13 @@ static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
         struct vnet_queue *q = &v->tx[qi];
         if (!vq_num_free(&q->vq) && !vnet_wait_tx_room(v, q))
             v->tx_full++;
-        if (pkt_headroom(p) < VNET_HDR || p->len == 0 ||
-            vq_add(&q->vq, (uintptr_t)(p->data - VNET_HDR), p->len + VNET_HDR, false, p)) {
+        if (pkt_headroom(p) < v->hdr || p->len == 0 ||
+            vq_add(&q->vq, (uintptr_t)(p->data - v->hdr), p->len + v->hdr, false, p)) {
             nd->stats.tx_dropped++;
             pkt_free(p);
             continue;
         }
-        memset(p->data - VNET_HDR, 0, VNET_HDR);
+        memset(p->data - v->hdr, 0, v->hdr);
         nd->stats.tx_packets++;
         nd->stats.tx_bytes += p->len;
         q->packets++;
@@ -221,6 +240,20 @@ static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
         if ((touched & (1u << i)) && vq_kick_prepare(&v->tx[i].vq))
             v->vd->t->notify(v->vd, v->tx[i].index);
     return sent;
+}
+
+static int vnet_arm_rx_wakeup(struct netdev *nd)
+{
+    struct vnet *v = nd->priv;
+    if (!v->can_wake)
+        return -EOPNOTSUPP;
+    v->vd->t->irq_ack(v->vd);
+    v->armed = true;
+    for (unsigned k = 0; k < v->n_pairs; k++)
+        if (vq_enable_irq(&v->rx[k].vq))
+            return -EAGAIN;
+    v->arms++;
+    return 0;
 }
 
 /* Returns true when the device reports its link up (or cannot tell). */
@@ -271,16 +304,18 @@ static void vnet_close(struct netdev *nd)
         a += (unsigned)snprintf(rx + a, sizeof rx - a, " %lu", (unsigned long)v->rx[i].packets);
         b += (unsigned)snprintf(tx + b, sizeof tx - b, " %lu", (unsigned long)v->tx[i].packets);
     }
-    OS_INFO("virtio", "%s: closed; packets per queue pair: rx%s, tx%s; tx ring full %lu",
-            nd->name, rx, tx, (unsigned long)v->tx_full);
+    OS_INFO("virtio", "%s: closed; packets per queue pair: rx%s, tx%s; tx ring full %lu; "
+            "armed for wake-up %lu times", nd->name, rx, tx, (unsigned long)v->tx_full,
+            (unsigned long)v->arms);
     virtio_dev_reset(v->vd);
     dev_open[v->vd - devs] = false;
     vnet_free(v);
 }
 
 /* Allocates queue `index` of size <= want into q and gives it to the
- * device.  Returns 0 or a negative errno. */
-static int vnet_queue_setup(struct vnet *v, struct vnet_queue *q, uint16_t index, uint16_t want)
+ * device (interrupting when `irq`).  Returns 0 or a negative errno. */
+static int vnet_queue_setup(struct vnet *v, struct vnet_queue *q, uint16_t index, uint16_t want,
+                            bool irq)
 {
     uint16_t max = v->vd->t->queue_max(v->vd, index);
     uint16_t size = want;
@@ -294,7 +329,7 @@ static int vnet_queue_setup(struct vnet *v, struct vnet_queue *q, uint16_t index
     if (!q->mem || !q->cookies)
         return -ENOMEM;
     vq_init(&q->vq, size, q->mem, q->cookies, (v->vd->features & VIRTIO_RING_F_EVENT_IDX) != 0);
-    return v->vd->t->queue_setup(v->vd, index, &q->vq);
+    return v->vd->t->queue_setup(v->vd, index, &q->vq, irq);
 }
 
 /* Asks the device to use `pairs` queue pairs (control queue, bounded
@@ -378,13 +413,14 @@ static int vnet_setup_queues(struct vnet *v, unsigned long want)
     v->n_pairs = pairs;
     int rc = 0;
     for (unsigned i = 0; i < pairs && !rc; i++) {
-        rc = vnet_queue_setup(v, &v->rx[i], (uint16_t)(2 * i), VNET_QSIZE);
+        rc = vnet_queue_setup(v, &v->rx[i], (uint16_t)(2 * i), VNET_QSIZE, true);
         if (!rc)
-            rc = vnet_queue_setup(v, &v->tx[i], (uint16_t)(2 * i + 1), VNET_QSIZE);
+            rc = vnet_queue_setup(v, &v->tx[i], (uint16_t)(2 * i + 1), VNET_QSIZE, false);
     }
     if (!rc && pairs > 1) {
         v->ctrl_buf = os_page_alloc(OS_PAGE_SIZE);
-        rc = v->ctrl_buf ? vnet_queue_setup(v, &v->ctrl, (uint16_t)(2 * max), VNET_CTRL_QSIZE)
+        rc = v->ctrl_buf ? vnet_queue_setup(v, &v->ctrl, (uint16_t)(2 * max), VNET_CTRL_QSIZE,
+                                            false)
                          : -ENOMEM;
     }
     return rc;
@@ -411,8 +447,15 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
     v->vd = &devs[idx];
     int rc = virtio_dev_init(v->vd, VNET_F_MAC | VNET_F_STATUS | VIRTIO_RING_F_EVENT_IDX |
                                         VNET_F_CTRL_VQ | VNET_F_MQ);
-    if (!rc)
+    v->hdr = v->vd->legacy ? VNET_HDR_LEGACY : VNET_HDR;
+    if (!rc) {
+        int vec = apic_alloc_vector();
+        v->vd->irq_on = false;
+        if (vec >= 0)
+            v->vd->t->irq_setup(v->vd, (uint8_t)vec);
         rc = vnet_setup_queues(v, want);
+        v->can_wake = v->vd->irq_on;
+    }
     if (rc) {
         OS_ERR("virtio", "virtio:%s (%s): cannot set up (%d)", arg, v->vd->where, rc);
         virtio_dev_reset(v->vd);
@@ -430,10 +473,12 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
         vnet_refill(v, &v->rx[i]);
     dev_open[idx] = true;
     OS_INFO("virtio", "%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, %u queue pair(s) of %u/%u, "
-            "link %s%s", v->nd.name, v->vd->where, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2],
-            v->nd.mac[3], v->nd.mac[4], v->nd.mac[5], v->n_pairs, v->rx[0].vq.size,
-            v->tx[0].vq.size, v->nd.link_up ? "up" : "down",
-            v->rx[0].vq.event_idx ? ", event-idx" : "");
+            "link %s%s, %s", v->nd.name, v->vd->where, v->nd.mac[0], v->nd.mac[1],
+            v->nd.mac[2], v->nd.mac[3], v->nd.mac[4], v->nd.mac[5], v->n_pairs,
+            v->rx[0].vq.size, v->tx[0].vq.size, v->nd.link_up ? "up" : "down",
+            v->rx[0].vq.event_idx ? ", event-idx" : "",
+            !v->can_wake ? "no wake-up interrupt (polled)"
+            : v->vd->base ? "wakes by I/O APIC line" : "wakes by MSI-X");
     *out = &v->nd;
     return 0;
 }
@@ -444,6 +489,7 @@ const struct netdev_class virtio_net_class = {
     .rx_burst = vnet_rx_burst,
     .tx_burst = vnet_tx_burst,
     .poll_link = vnet_poll_link,
+    .arm_rx_wakeup = vnet_arm_rx_wakeup,
     .close = vnet_close,
 };
 

@@ -109,6 +109,24 @@ bool vq_kick_prepare(struct virtqueue *vq)
     return !(*(volatile uint16_t *)&vq->used->flags & VQ_USED_F_NO_NOTIFY);
 }
 
+bool vq_enable_irq(struct virtqueue *vq)
+{
+    if (vq->event_idx)
+        vq->avail->ring[vq->size] = vq->last_used; /* used_event */
+    else
+        vq->avail->flags = 0;
+    vq_mb();
+    return *(volatile uint16_t *)&vq->used->idx != vq->last_used;
+}
+
+void vq_disable_irq(struct virtqueue *vq)
+{
+    if (vq->event_idx)
+        vq->avail->ring[vq->size] = (uint16_t)(vq->last_used - 1);
+    else
+        vq->avail->flags = VQ_AVAIL_F_NO_INTERRUPT;
+}
+
 /* Returns the chain starting at descriptor `head` to the free list. */
 static void vq_free_desc(struct virtqueue *vq, uint16_t head)
 {

@@ -18,8 +18,12 @@
  * are free-running 16-bit counters; a cookie is returned exactly once.
  * With VIRTIO_RING_F_EVENT_IDX the device's avail_event decides whether a
  * kick is needed, otherwise the used ring's NO_NOTIFY flag.  The driver
- * polls: it asks for no interrupts (NO_INTERRUPT, or a used_event that
- * trails behind).  One user at a time; nothing here blocks.
+ * polls, asking for no interrupts (NO_INTERRUPT, or a used_event that
+ * trails behind), except just before the CPU halts: vq_enable_irq asks for
+ * one at the next used buffer, and says when one is already there (so the
+ * caller polls instead of sleeping: no lost wake-up); vq_disable_irq (and
+ * every kick decision) turns it off again.  One user at a time; nothing
+ * here blocks.
  */
 #ifndef VIRTIO_VIRTQUEUE_H
 #define VIRTIO_VIRTQUEUE_H
@@ -104,6 +108,15 @@ int vq_add_chain(struct virtqueue *vq, const struct vq_seg *segs, unsigned n, vo
 /* Publishes the buffers added since the last call to the device.  Returns
  * true when the device must be notified (kicked). */
 bool vq_kick_prepare(struct virtqueue *vq);
+
+/* Asks the device to interrupt when it next returns a buffer, then looks
+ * again.  Returns true when a returned buffer is already waiting (the
+ * interrupt may or may not come: poll), false when the next one will
+ * interrupt. */
+bool vq_enable_irq(struct virtqueue *vq);
+
+/* Asks the device not to interrupt.  Returns nothing. */
+void vq_disable_irq(struct virtqueue *vq);
 
 /* Takes the next buffer the device has returned.  Returns its cookie and
  * sets *len to the bytes the device wrote, or returns NULL when there is

@@ -3,9 +3,11 @@
  * shutdown.  (QEMU -M microvm / -M q35 with -kernel, Firecracker.)
  *
  * Boot sequence (start.c, entered from libos/x86_64/boot.S in long mode):
- * serial console, IDT, checks hvm_start_info, TSC calibration, the idle
- * tick (libos/x86_64/tick.h), page
- * allocator from the PVH memory map, command line split into words, then
+ * serial console (queued: console.h), GDT/TSS/IDT, checks hvm_start_info, the TSC frequency
+ * (libos/x86_64/tsc.h: no fixed wait where the platform tells it), page
+ * allocator from the PVH memory map, W^X page tables (paging.h), the local
+ * APIC's wake-up vectors and one-shot timer (apic.h), command line split
+ * into words, then
  * os_main(argc, argv) — the product's entry point, defined by the program
  * linked into the image (switch/unikernel/uk_main.c) — and finally
  * plat_exit(os_main's return value).
@@ -35,5 +37,12 @@ uint64_t kvm_boot_tsc(void);
 /* Returns true when the machine has a PCI host bridge (q35, pc), false on
  * microvm without PCIe. */
 int kvm_has_pci(void);
+
+/* Returns the GSI of QEMU microvm's virtio-mmio slot `slot` (0..23, at
+ * 0xfeb00000 + slot * 0x200), by QEMU's layout: from 24 with the second
+ * I/O APIC (ioapic2, the default with ACPI), else from 16 with ACPI, else
+ * from 5.  For devices found without a command-line hint (which carries
+ * the IRQ). */
+int kvm_microvm_slot_irq(unsigned slot);
 
 #endif /* KVM_KVM_H */

@@ -1,7 +1,8 @@
 # libos/kvm/module.mk — the kvm target: `make TARGET=kvm` builds
 # $(BUILD)/sluice.kvm, a PVH ELF for `qemu-system-x86_64 -kernel` (-M microvm
-# or -M q35) and Firecracker.  The compile and link rules are shared with
-# the xen image: mk/pvh_image.mk.
+# or -M q35) and Firecracker.  The compile and link rules (kernel flags,
+# stack protector, linker script) are shared with the xen image:
+# mk/pvh_image.mk.
 #
 # Test: tests/kvm/run.sh (builds this target itself and boots it in QEMU).
 

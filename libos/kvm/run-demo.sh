@@ -69,10 +69,9 @@ for tap in $(awk '$1 == "port" { sub(/^tap:/, "", $3); print $3 }' "$TMPD/rig.ou
     fi
     i=$((i + 1))
 done
-[ "$MACHINE" = microvm ] && NICS+=(-global virtio-mmio.force-legacy=false)
 APPEND="${SLUICE_RUN_ARGS:---app learning} --stats-interval 1000"
 echo "== booting: qemu-system-x86_64 -M $MACHINE -m 8M -kernel $KERNEL -append \"$APPEND\" (3 virtio-net NICs)"
-qemu-system-x86_64 -M "$MACHINE" -m 8M -nographic -nodefaults -no-reboot -serial stdio \
+qemu-system-x86_64 -M "$MACHINE" -accel tcg -m 8M -nographic -nodefaults -no-reboot -serial stdio \
     -kernel "$KERNEL" -append "$APPEND" "${NICS[@]}" >"$TMPD/guest.log" 2>&1 &
 QPID=$!
 for _ in $(seq 100); do

@@ -6,21 +6,29 @@
 #include <errno.h>
 #include <string.h>
 
-#include "libos/pvh/cmdline.h"
+#include "libos/kvm/console.h"
 #include "libos/kvm/kvm.h"
+#include "libos/pvh/boot_trace.h"
+#include "libos/pvh/cmdline.h"
 #include "libos/pvh/mem.h"
 #include "libos/pvh/plat.h"
+#include "libos/x86_64/apic.h"
 #include "libos/x86_64/cpu.h"
-#include "os/clock.h"
+#include "libos/x86_64/ioapic.h"
+#include "libos/x86_64/paging.h"
 #include "libos/x86_64/pci.h"
 #include "libos/x86_64/platform.h"
 #include "libos/x86_64/pvh.h"
 #include "libos/x86_64/serial.h"
-#include "libos/x86_64/tick.h"
 #include "libos/x86_64/trap.h"
 #include "libos/x86_64/tsc.h"
+#include "os/clock.h"
 
 #define CMDLINE_MAX 4096
+#define MICROVM_GED_PAGE 0xfea00000ull /* shutdown.c's sleep register */
+#define MICROVM_IRQ_BASE_IOAPIC2 24    /* QEMU microvm: virtio-mmio slot IRQs */
+#define MICROVM_IRQ_BASE_ACPI 16
+#define MICROVM_IRQ_BASE 5
 
 extern uint64_t boot_tsc;
 extern char __image_start[], __image_end[];
@@ -31,6 +39,7 @@ static char *kvm_argv[PVH_MAX_ARGS + 1];
 static struct pvh_mmio_hint hints[PVH_MAX_MMIO_HINTS];
 static unsigned n_hints;
 static int has_pci;
+static int has_acpi;
 
 unsigned kvm_mmio_hints(const struct pvh_mmio_hint **out)
 {
@@ -53,6 +62,13 @@ int kvm_has_pci(void)
     return has_pci;
 }
 
+int kvm_microvm_slot_irq(unsigned slot)
+{
+    if (ioapic_count() >= 2)
+        return MICROVM_IRQ_BASE_IOAPIC2 + (int)slot;
+    return (has_acpi ? MICROVM_IRQ_BASE_ACPI : MICROVM_IRQ_BASE) + (int)slot;
+}
+
 const char *plat_name(void)
 {
     return "kvm";
@@ -63,24 +79,40 @@ uint64_t plat_since_entry_ns(void)
     return tsc_delta_ns(boot_tsc, os_cycles());
 }
 
-/* One idle tick at most: the devices do not interrupt yet, so the CPU
- * wakes at the next tick (1/TICK_HZ) and the caller polls again. */
+/* Idle time drains the console a chunk at a time (returning at once while
+ * bytes remain, so the caller polls between chunks), refines a
+ * PIT-calibrated TSC rate (tsc.h), and otherwise halts until a device
+ * interrupt or the one-shot timer (apic.h). */
 void plat_idle_until(uint64_t deadline_ns)
 {
-    if (os_clock_ns() < deadline_ns)
-        tick_idle();
+    if (kvm_console_drain(CONSOLE_IDLE_CHUNK))
+        return;
+    tsc_refine();
+    apic_halt_until(deadline_ns);
 }
 
-void plat_start(const struct hvm_start_info *si)
+/* Stops the boot with a message.  Never returns. */
+static void __attribute__((noreturn)) kvm_boot_fail(const char *why)
 {
-    serial_init();
-    trap_init();
-    serial_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
-    if (!si || si->magic != HVM_START_MAGIC) {
-        serial_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
-                      si ? si->magic : 0);
-        plat_exit(PLAT_EXIT_FAIL);
-    }
+    pvh_printf("boot: %s; stopping\n", why);
+    plat_exit(PLAT_EXIT_FAIL);
+}
+
+/* Builds the W^X page tables and maps the shutdown register.  Stops the
+ * boot when out of memory. */
+static void kvm_paging(const struct hvm_start_info *si)
+{
+    uintptr_t lo, hi;
+    mem_arena_range(&lo, &hi);
+    if (pg_init(si, lo, hi))
+        kvm_boot_fail("no memory for the page tables");
+    pg_map_mmio(MICROVM_GED_PAGE, PG_SIZE);
+}
+
+/* Copies the command line out of the loader's memory (truncated to
+ * CMDLINE_MAX - 1 bytes), twice: `cmdline` stays raw, `words` is split. */
+static void kvm_copy_cmdline(const struct hvm_start_info *si)
+{
     if (si->cmdline_paddr) {
         const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
         size_t n = strnlen(src, CMDLINE_MAX - 1);
@@ -88,38 +120,62 @@ void plat_start(const struct hvm_start_info *si)
         cmdline[n] = '\0';
     }
     memcpy(words, cmdline, sizeof words);
-    uint64_t hz = tsc_init();
-    unsigned tick = tick_init();
-    serial_printf("boot: TSC %lu.%03lu MHz (%s), idle tick %u Hz%s\n", (unsigned long)(hz / 1000000),
-                  (unsigned long)(hz / 1000 % 1000), tsc_source(), tick,
-                  tick ? " (local APIC)" : " (none: idle loop spins)");
-    if (mem_init(si)) {
-        serial_puts("boot: no usable RAM in the memory map; stopping\n");
-        plat_exit(PLAT_EXIT_FAIL);
-    }
+}
+
+/* Prints the platform's boot lines (queued on the console). */
+static void kvm_report(uint64_t hz, int apic, unsigned version, unsigned entries)
+{
     struct mem_stats ms;
     mem_get_stats(&ms);
-    serial_printf("boot: start_info v%u, %u memory map entries, RAM %lu KiB, image %lu KiB, "
-                  "heap %lu KiB\n", si->version, si->memmap_entries,
-                  (unsigned long)(ms.ram_bytes >> 10),
-                  (unsigned long)((__image_end - __image_start) >> 10),
-                  (unsigned long)(ms.arena_bytes >> 10));
-    serial_printf("boot: command line \"%s\"\n", cmdline);
+    pvh_printf("boot: TSC %lu.%03lu MHz (%s), timer %s%s; start_info v%u, %u memory map "
+               "entries, RAM %lu KiB, image %lu KiB, heap %lu KiB; W^X paging (%u table "
+               "pages)\n", (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
+               tsc_source(), apic_timer_mode(), apic ? " (no interrupts: idle loop spins)" : "",
+               version, entries, (unsigned long)(ms.ram_bytes >> 10),
+               (unsigned long)((__image_end - __image_start) >> 10),
+               (unsigned long)(ms.arena_bytes >> 10), pg_table_pages());
+    pvh_printf("boot: command line \"%s\"\n", cmdline);
+}
+
+void plat_start(const struct hvm_start_info *si)
+{
+    serial_init();
+    trap_init();
+    pvh_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
+    if (!si || si->magic != HVM_START_MAGIC) {
+        pvh_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
+                   si ? si->magic : 0);
+        plat_exit(PLAT_EXIT_FAIL);
+    }
+    kvm_copy_cmdline(si);
+    has_acpi = si->rsdp_paddr != 0;
+    uint64_t hz = tsc_init();
+    boot_trace_mark("clock");
+    if (mem_init(si))
+        kvm_boot_fail("no usable RAM in the memory map");
+    unsigned version = si->version, entries = si->memmap_entries;
+    boot_trace_mark("memory");
+    kvm_paging(si);
+    boot_trace_mark("paging");
+    int apic = apic_init();
+    boot_trace_mark("apic");
+    kvm_report(hz, apic, version, entries);
     static char prog[] = "sluice";
     struct pvh_cmdline_result cr =
         pvh_cmdline_split(words, prog, kvm_argv, PVH_MAX_ARGS, hints, PVH_MAX_MMIO_HINTS);
     n_hints = cr.n_hints;
     if (cr.dropped_words || cr.bad_hints)
-        serial_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
-                      "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
-                      PVH_MAX_ARGS, cr.bad_hints);
+        pvh_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
+                   "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
+                   PVH_MAX_ARGS, cr.bad_hints);
     if (strlen(cmdline) == CMDLINE_MAX - 1)
-        serial_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
+        pvh_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();
     uint64_t plat_ns = tsc_delta_ns(boot_tsc, os_cycles());
-    serial_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
-                  "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
-                  (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
+    pvh_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "
+               "entry\n", has_pci ? "PCI host bridge" : "no PCI", n_hints,
+               (unsigned long)(plat_ns / 1000000), (unsigned long)(plat_ns / 1000 % 1000));
+    boot_trace_mark("platform");
     int rc = os_main(cr.argc, kvm_argv);
     plat_exit(rc);
 }

@@ -111,6 +111,12 @@ int mem_init(const struct hvm_start_info *si)
     return 0;
 }
 
+void mem_arena_range(uintptr_t *lo, uintptr_t *hi)
+{
+    *lo = arena_start;
+    *hi = arena_end;
+}
+
 void mem_get_stats(struct mem_stats *st)
 {
     *st = stats;

@@ -32,6 +32,10 @@ int mem_pick_range(const struct hvm_start_info *si, uint64_t floor, uint64_t lim
  * earlier allocation.  Returns nothing. */
 void mem_arena_init(uintptr_t lo, uintptr_t hi);
 
+/* Sets *lo and *hi to the allocator's range [lo, hi) (both 0 before
+ * mem_init), e.g. for the page tables to map it.  Returns nothing. */
+void mem_arena_range(uintptr_t *lo, uintptr_t *hi);
+
 /* Usage counters for the boot log and the exit report. */
 struct mem_stats {
     uint64_t ram_bytes;     /* usable RAM in the memory map */

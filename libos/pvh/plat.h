@@ -6,7 +6,9 @@
  * Boot: libos/x86_64/boot.S enters plat_start() in 64-bit mode with the
  * physical address of struct hvm_start_info.  The platform brings up its
  * console, the IDT (libos/x86_64/trap.h), its clock (os/clock.h), the page
- * allocator and heap (libos/pvh/mem.h), splits the command line
+ * allocator and heap (libos/pvh/mem.h), the W^X page tables
+ * (libos/x86_64/paging.h: pg_init, then pg_map_mmio for its device
+ * registers), splits the command line
  * (libos/pvh/cmdline.h), then calls os_main() — the product's entry point,
  * switch/unikernel/uk_main.c — and finally plat_exit() with its return value
  * (libos/x86_64/platform.h: exit codes).

@@ -11,8 +11,14 @@
  * with 2 MiB pages (the last GiB, where MMIO lives, uncached), enables SSE
  * (CR0.MP, CR4.OSFXSR|OSXMMEXCPT: the portable C code is compiled with the
  * compiler's default x86_64 ISA, SSE2 included), PAE, long mode and paging,
- * loads a flat GDT and calls plat_start(start_info) (libos/pvh/plat.h) in
- * 64-bit mode on a 64 KiB boot stack.  plat_start never returns; if it did, the CPU halts.
+ * loads a flat GDT, draws the stack protector's canary (ssp_init, ssp.h) and
+ * calls plat_start(start_info) (libos/pvh/plat.h) in 64-bit mode on a 64 KiB
+ * boot stack.  plat_start never returns; if it did, the CPU halts.
+ *
+ * These tables only serve the first steps of plat_start: the platform then
+ * replaces them with paging.c's (W^X, 4 KiB-granular, page 0 unmapped), which
+ * also unmaps `boot_stack_guard`, the page below the boot stack, so that a
+ * stack overflow faults instead of overwriting .bss.
  */
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define PD_ENTRIES 2048                 /* 4 GiB of 2 MiB pages */
@@ -40,11 +46,12 @@ pvh_start32:
     movl %eax, boot_tsc
     movl %edx, boot_tsc + 4
 
-    movl $__bss_start, %edi
+    movl $__bss_start, %edi            /* page-aligned both ends */
     movl $__bss_end, %ecx
     subl %edi, %ecx
+    shrl $2, %ecx
     xorl %eax, %eax
-    rep stosb
+    rep stosl
 
     /* PML4[0] -> PDPT; PDPT[0..3] -> the four page directories. */
     movl $boot_pdpt + PG_PRESENT_RW, boot_pml4
@@ -96,7 +103,9 @@ start64:
     fninit
     movq $boot_stack_top, %rsp
     xorl %ebp, %ebp
-    movl %esi, %edi                     /* zero-extends: arg 1 = start info */
+    movl %esi, %ebx                     /* callee-saved across ssp_init */
+    call ssp_init
+    movl %ebx, %edi                     /* zero-extends: arg 1 = start info */
     call plat_start
 4:  cli
     hlt
@@ -127,7 +136,12 @@ boot_pdpt:
     .skip 4096
 boot_pd:
     .skip 4096 * 4
-    .p2align 4
+
+    .section .stack, "aw", @nobits
+    .p2align 12
+    .globl boot_stack_guard, boot_stack_top
+boot_stack_guard:                       /* unmapped by paging.c */
+    .skip 4096
 boot_stack:
     .skip 65536
 boot_stack_top:

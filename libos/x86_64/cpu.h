@@ -1,7 +1,7 @@
 /*
  * cpu.h — x86_64 instructions the library OS needs: port I/O, CPUID, MSRs,
  * MMIO accessors, pause/halt.  Header-only, static inline; used by
- * libos/x86_64, libos/kvm and the virtio driver on the kvm target only.
+ * libos/x86_64, the platforms (libos/kvm, libos/xen) and the virtio driver.
  * None of these block (except cpu_halt_forever, which never returns).
  */
 #ifndef X86_CPU_H
@@ -56,6 +56,12 @@ static inline uint64_t cpu_rdmsr(uint32_t msr)
     uint32_t lo, hi;
     __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
     return (uint64_t)hi << 32 | lo;
+}
+
+/* Writes `v` to MSR `msr`.  Returns nothing. */
+static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
 
 /* Spin-wait hint.  Returns nothing. */

@@ -44,30 +44,41 @@ int pci_present(void)
     return vendor != 0xffff && vendor != 0;
 }
 
-unsigned pci_scan(void (*fn)(struct pci_addr a, uint16_t vendor, uint16_t device, void *arg),
-                  void *arg)
+/* Visits every function of `bus` and, through PCI-to-PCI bridges (header
+ * type 1), the buses behind them (each bus once).  Returns the functions
+ * found. */
+static unsigned pci_scan_bus(uint8_t bus, uint8_t seen[32],
+                             void (*fn)(struct pci_addr, uint16_t, uint16_t, void *), void *arg)
 {
     unsigned found = 0;
-    if (!pci_present())
-        return 0;
-    for (unsigned bus = 0; bus < 256; bus++) {
-        for (uint8_t dev = 0; dev < 32; dev++) {
-            for (uint8_t f = 0; f < 8; f++) {
-                struct pci_addr a = { (uint8_t)bus, dev, f };
-                uint32_t id = pci_read32(a, 0);
-                if ((id & 0xffff) == 0xffff) {
-                    if (f == 0)
-                        break;
-                    continue;
-                }
-                found++;
-                fn(a, (uint16_t)id, (uint16_t)(id >> 16), arg);
-                if (f == 0 && !(pci_read8(a, 0x0e) & 0x80))
-                    break; /* single-function device */
+    seen[bus / 8] |= (uint8_t)(1u << (bus % 8));
+    for (uint8_t dev = 0; dev < 32; dev++) {
+        for (uint8_t f = 0; f < 8; f++) {
+            struct pci_addr a = { bus, dev, f };
+            uint32_t id = pci_read32(a, 0);
+            if ((id & 0xffff) == 0xffff) {
+                if (f == 0)
+                    break;
+                continue;
             }
+            found++;
+            fn(a, (uint16_t)id, (uint16_t)(id >> 16), arg);
+            uint8_t hdr = pci_read8(a, 0x0e);
+            uint8_t sec = pci_read8(a, 0x19);
+            if ((hdr & 0x7f) == 1 && sec && !(seen[sec / 8] & (1u << (sec % 8))))
+                found += pci_scan_bus(sec, seen, fn, arg);
+            if (f == 0 && !(hdr & 0x80))
+                break; /* single-function device */
         }
     }
     return found;
+}
+
+unsigned pci_scan(void (*fn)(struct pci_addr a, uint16_t vendor, uint16_t device, void *arg),
+                  void *arg)
+{
+    uint8_t seen[32] = { 0 };
+    return pci_present() ? pci_scan_bus(0, seen, fn, arg) : 0;
 }
 
 uint64_t pci_bar_addr(struct pci_addr a, unsigned bar)

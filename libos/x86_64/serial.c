@@ -1,15 +1,12 @@
 /* serial.c — the 16550 console on COM1 (see serial.h). */
 #include "libos/x86_64/serial.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "libos/x86_64/cpu.h"
 
 #define COM1 0x3f8
 #define LSR_THRE 0x20
 #define TX_SPIN_MAX 100000
+#define TX_FIFO 16 /* bytes the transmit FIFO takes once THRE says it is empty */
 
 void serial_init(void)
 {
@@ -22,37 +19,26 @@ void serial_init(void)
     cpu_outb(COM1 + 4, 0x03); /* DTR, RTS */
 }
 
-/* Sends one byte once the transmitter is free (bounded wait). */
-static void serial_putc(char c)
+/* Waits (bounded) until the transmitter is empty. */
+static void serial_wait_thre(void)
 {
     for (unsigned i = 0; i < TX_SPIN_MAX && !(cpu_inb(COM1 + 5) & LSR_THRE); i++)
         cpu_pause();
-    cpu_outb(COM1, (uint8_t)c);
 }
 
 void serial_write(const char *s, size_t n)
 {
+    unsigned room = 0; /* bytes the FIFO still takes without asking */
     for (size_t i = 0; i < n; i++) {
+        unsigned need = s[i] == '\n' ? 2 : 1;
+        if (room < need) {
+            serial_wait_thre();
+            room = TX_FIFO;
+        }
         if (s[i] == '\n')
-            serial_putc('\r');
-        serial_putc(s[i]);
+            cpu_outb(COM1, '\r');
+        cpu_outb(COM1, (uint8_t)s[i]);
+        room -= need;
     }
 }
 
-void serial_puts(const char *s)
-{
-    serial_write(s, strlen(s));
-}
-
-void serial_printf(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > (int)sizeof buf - 1)
-        n = (int)sizeof buf - 1;
-    if (n > 0)
-        serial_write(buf, (size_t)n);
-}

@@ -1,17 +1,19 @@
 /*
  * clock.c — os/clock.h on the xen target: the monotonic clock is Xen's
  * system time read through vCPU 0's pvclock record in shared_info
- * (pvclock.h), kept monotonic against the last value returned (a record
- * update may move it back by a few ns); the wall clock is shared_info's
+ * (libos/x86_64/pvclock.h), kept monotonic against the last value returned
+ * (a record update may move it back by a few ns); the wall clock is shared_info's
  * wc_sec/wc_nsec (the wall time at system time 0) plus system time.  Before
  * xen_clock_init both return 0.  os_clock_ns is Xen system time itself, so
  * a deadline in it is what VCPUOP_set_singleshot_timer takes.
  */
-#include "libos/xen/pvclock.h"
+#include "libos/x86_64/pvclock.h"
 #include "libos/xen/xen.h"
 #include "os/clock.h"
 
-static const volatile struct xen_vcpu_time_info *clock_rec;
+#define CLOCK_TRIES 1000 /* Xen's updates are rare and short */
+
+static const volatile struct pvclock_time_info *clock_rec;
 static uint64_t clock_last;
 
 void xen_clock_init(void)
@@ -31,9 +33,10 @@ uint64_t os_clock_ns(void)
 {
     if (!clock_rec)
         return 0;
-    struct xen_vcpu_time_info t;
-    pvclock_read(clock_rec, &t);
-    uint64_t now = pvclock_time(&t, rdtsc_ordered());
+    struct pvclock_time_info t;
+    if (pvclock_snapshot(clock_rec, CLOCK_TRIES, &t))
+        return clock_last;
+    uint64_t now = pvclock_ns(&t, rdtsc_ordered());
     if (now < clock_last)
         now = clock_last;
     clock_last = now;
@@ -44,9 +47,11 @@ uint64_t xen_tsc_delta_ns(uint64_t a, uint64_t b)
 {
     if (!clock_rec || b < a)
         return 0;
-    struct xen_vcpu_time_info t;
-    pvclock_read(clock_rec, &t);
-    return pvclock_scale(b - a, t.tsc_to_system_mul, t.tsc_shift);
+    uint32_t mul;
+    int8_t shift;
+    if (pvclock_read(clock_rec, CLOCK_TRIES, &mul, &shift))
+        return 0;
+    return pvclock_scale(b - a, mul, shift);
 }
 
 uint64_t os_wallclock_ns(void)

@@ -40,14 +40,9 @@ static void early_write(const char *s, size_t len)
 
 int xen_console_init(void)
 {
-    uint64_t pfn, port;
-    int rc = xen_hvm_get_param(HVM_PARAM_CONSOLE_PFN, &pfn);
-    if (!rc)
-        rc = xen_hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &port);
-    if (rc || pfn == 0 || pfn >= (1ull << 20)) /* identity-mapped below 4 GiB */
-        return rc ? rc : -ENODEV;
-    cons_port = (uint32_t)port;
-    cons = (struct xen_cons_interface *)(uintptr_t)(pfn << XEN_PAGE_SHIFT);
+    cons = xen_ring_page(HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN, &cons_port);
+    if (!cons)
+        return -ENODEV;
     xen_evtchn_unmask(cons_port);
     return 0;
 }

@@ -3,20 +3,22 @@
 # kernel = ".../sluice.xen"; see libos/xen/README.md).  The compile and link
 # rules are shared with the kvm image: mk/pvh_image.mk.
 #
-# From libos/x86_64 the image takes the PVH entry (boot.S) and the
-# exceptions (trap.c, trap_entry.S) only: time comes from Xen's pvclock
-# (libos/xen/clock.c) instead of the TSC calibration (tsc.c), the idle path
-# blocks on events instead of the APIC tick (tick.c, tick_entry.S), output
-# goes to the PV console ring instead of the UART (serial.c), and there is
-# no PCI.  libos/pvh and switch/unikernel are shared with the kvm image;
+# From libos/x86_64 the image takes the PVH entry (boot.S), the exceptions
+# (trap.c, trap_entry.S, crash.c), the W^X page tables (paging.c), the
+# stack protector (ssp.c) and the pvclock arithmetic (pvclock.c): time
+# comes from Xen's pvclock (libos/xen/clock.c) instead of the TSC
+# calibration (tsc.c), the idle path blocks on event channels instead of
+# the local APIC timer (apic.c, ioapic.c), output goes to the PV console
+# ring instead of the UART (serial.c), and there is no PCI.  libos/pvh and switch/unikernel are shared with the kvm image;
 # libos/xen, netfront/ and switch/xen are this image's own.
 #
 # Tests: tests/xen/run.sh (boots the image on Xen in the rig);
 # tests/unit/test_xen_*.c and test_netfront_*.c (host, no hypervisor).
 ifeq ($(TARGET),xen)
 IMG := xen
-IMG_C_SRC := $(sort libos/x86_64/trap.c $(wildcard libos/pvh/*.c libos/xen/*.c \
-	libos/libc/src/*.c netfront/*.c switch/unikernel/*.c switch/xen/*.c))
+IMG_C_SRC := $(sort $(addprefix libos/x86_64/,trap.c crash.c paging.c ssp.c pvclock.c) \
+	$(wildcard libos/pvh/*.c libos/xen/*.c libos/libc/src/*.c netfront/*.c \
+	switch/unikernel/*.c switch/xen/*.c))
 IMG_ASM_SRC := libos/x86_64/boot.S libos/x86_64/trap_entry.S $(sort $(wildcard libos/xen/*.S))
 include mk/pvh_image.mk
 endif

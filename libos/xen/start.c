@@ -4,9 +4,14 @@
  * libos/pvh/plat.h for this platform.
  *
  * Xen's domain builder puts hvm_start_info, the memory map and the command
- * line right after the image, where the page allocator starts: everything
- * needed from them is copied before mem_init hands out (and zeroes) pages.
- * Until the console ring is up, output goes to port 0xe9 (`xl dmesg`).
+ * line right after the image, where the page allocator starts: all three
+ * are copied before mem_init and pg_init, which read the copy, and before
+ * any page is handed out (and zeroed).  Under the W^X page tables (pg_init)
+ * shared_info and the grant frames are allocator pages (read-write
+ * already); the console and xenstore rings are pages the toolstack put in
+ * a reserved range of the memory map (read-only there), so
+ * xen_ring_page() maps them read-write.  Until the console ring is up,
+ * output goes to port 0xe9 (`xl dmesg`).
  */
 #include <errno.h>
 #include <string.h>
@@ -15,6 +20,7 @@
 #include "libos/pvh/mem.h"
 #include "libos/pvh/plat.h"
 #include "libos/x86_64/cpu.h"
+#include "libos/x86_64/paging.h"
 #include "libos/x86_64/trap.h"
 #include "libos/xen/xen.h"
 #include "os/clock.h"
@@ -22,7 +28,7 @@
 #include "os/mem.h"
 
 #define CMDLINE_MAX 4096
-#define MEMMAP_SHOW 8
+#define MEMMAP_MAX 32
 
 extern uint64_t boot_tsc;
 extern char __image_start[], __image_end[];
@@ -57,6 +63,20 @@ uint64_t plat_since_entry_ns(void)
 uint64_t xen_virt_to_gfn(const void *p)
 {
     return (uint64_t)(uintptr_t)p >> XEN_PAGE_SHIFT;
+}
+
+void *xen_ring_page(uint32_t pfn_param, uint32_t port_param, uint32_t *port)
+{
+    uint64_t pfn = 0, p = 0;
+    if (xen_hvm_get_param(pfn_param, &pfn) || xen_hvm_get_param(port_param, &p) || pfn == 0 ||
+        pfn >= PG_LIMIT >> XEN_PAGE_SHIFT || p == 0 || p > UINT32_MAX)
+        return NULL;
+    /* Read-write and not executable; uncached (pg_map_mmio) costs nothing
+     * that matters at a console's or xenstore's rate. */
+    if (pg_map_mmio(pfn << XEN_PAGE_SHIFT, XEN_PAGE_SIZE))
+        return NULL;
+    *port = (uint32_t)p;
+    return (void *)(uintptr_t)(pfn << XEN_PAGE_SHIFT);
 }
 
 int xen_hvm_get_param(uint32_t index, uint64_t *val)
@@ -120,16 +140,15 @@ static int xen_map_shared_info(void)
     return 0;
 }
 
-/* What start needs from hvm_start_info, copied before the allocator may
- * reuse its pages. */
-struct boot_copy {
-    uint32_t version, n_map;
-    struct hvm_memmap_entry map[MEMMAP_SHOW];
-};
+/* hvm_start_info and its memory map as start needs them, copied before
+ * the allocator may hand out (and zero) the pages Xen put them in: mem_init
+ * and pg_init read the copy. */
+static struct hvm_start_info si_copy;
+static struct hvm_memmap_entry map_copy[MEMMAP_MAX];
 
-/* Copies the command line and the first memory map entries.  Returns
- * nothing. */
-static void copy_start_info(const struct hvm_start_info *si, struct boot_copy *bc)
+/* Copies the command line, the start info and its memory map (at most
+ * MEMMAP_MAX entries).  Returns the copy. */
+static const struct hvm_start_info *copy_start_info(const struct hvm_start_info *si)
 {
     if (si->cmdline_paddr) {
         const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
@@ -138,11 +157,17 @@ static void copy_start_info(const struct hvm_start_info *si, struct boot_copy *b
         cmdline[n] = '\0';
     }
     memcpy(words, cmdline, sizeof words);
-    bc->version = si->version;
-    bc->n_map = si->version >= 1 ? si->memmap_entries : 0;
-    const struct hvm_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
-    for (uint32_t i = 0; e && i < bc->n_map && i < MEMMAP_SHOW; i++)
-        bc->map[i] = e[i];
+    si_copy = *si;
+    si_copy.cmdline_paddr = (uintptr_t)cmdline;
+    uint32_t n = si->version >= 1 && si->memmap_paddr ? si->memmap_entries : 0;
+    if (n > MEMMAP_MAX) {
+        pvh_printf("boot: memory map of %u entries: only the first %d used\n", n, MEMMAP_MAX);
+        n = MEMMAP_MAX;
+    }
+    memcpy(map_copy, (const void *)(uintptr_t)si->memmap_paddr, n * sizeof map_copy[0]);
+    si_copy.memmap_paddr = (uintptr_t)map_copy;
+    si_copy.memmap_entries = n;
+    return &si_copy;
 }
 
 /* Stops the boot with `what` and error rc (crash, or a halt without
@@ -154,19 +179,20 @@ static void __attribute__((noreturn)) boot_fail(const char *what, int rc)
 }
 
 /* Prints the memory map and the memory figures.  Returns nothing. */
-static void log_memory(const struct boot_copy *bc)
+static void log_memory(const struct hvm_start_info *si)
 {
     struct mem_stats ms;
     mem_get_stats(&ms);
-    pvh_printf("boot: start_info v%u, %u memory map entries:", bc->version, bc->n_map);
-    for (uint32_t i = 0; i < bc->n_map && i < MEMMAP_SHOW; i++)
-        pvh_printf(" %s %lx-%lx", bc->map[i].type == HVM_MEMMAP_RAM ? "ram" : "rsv",
-                   (unsigned long)bc->map[i].addr,
-                   (unsigned long)(bc->map[i].addr + bc->map[i].size));
-    pvh_printf("\nboot: RAM %lu KiB, image %lu KiB, heap %lu KiB\n",
+    pvh_printf("boot: start_info v%u, %u memory map entries:", si->version,
+               si->memmap_entries);
+    for (uint32_t i = 0; i < si->memmap_entries; i++)
+        pvh_printf(" %s %lx-%lx", map_copy[i].type == HVM_MEMMAP_RAM ? "ram" : "rsv",
+                   (unsigned long)map_copy[i].addr,
+                   (unsigned long)(map_copy[i].addr + map_copy[i].size));
+    pvh_printf("\nboot: RAM %lu KiB, image %lu KiB, heap %lu KiB, %u page-table pages\n",
                (unsigned long)(ms.ram_bytes >> 10),
                (unsigned long)((__image_end - __image_start) >> 10),
-               (unsigned long)(ms.arena_bytes >> 10));
+               (unsigned long)(ms.arena_bytes >> 10), pg_table_pages());
 }
 
 void plat_start(const struct hvm_start_info *si)
@@ -185,13 +211,16 @@ void plat_start(const struct hvm_start_info *si)
     }
     if (!si || si->magic != HVM_START_MAGIC)
         boot_fail("bad hvm_start_info", -EINVAL);
-    struct boot_copy bc;
-    copy_start_info(si, &bc);
-    if (bc.n_map == 0)
+    si = copy_start_info(si);
+    if (si->memmap_entries == 0)
         boot_fail("hvm_start_info has no memory map (needs Xen >= 4.11)", -EINVAL);
     int rc = mem_init(si);
     if (rc)
         boot_fail("no usable RAM in the memory map", rc);
+    uintptr_t lo, hi;
+    mem_arena_range(&lo, &hi);
+    if ((rc = pg_init(si, lo, hi)))
+        boot_fail("page tables", rc);
     if ((rc = xen_map_shared_info()))
         boot_fail("XENMEM_add_to_physmap(shared_info)", rc);
     xen_clock_init();
@@ -202,7 +231,7 @@ void plat_start(const struct hvm_start_info *si)
     pvh_printf("\nSluice unikernel booting (PVH entry, x86_64, xen target)\n"
                "boot: Xen %u.%u (CPUID leaves at %#x), hypercall page at %p\n", r[0] >> 16,
                r[0] & 0xffff, base, (void *)xen_hypercall_page);
-    log_memory(&bc);
+    log_memory(si);
     if ((rc = xen_evtchn_init()))
         boot_fail("event channels", rc);
     if ((rc = xen_gnttab_init()))

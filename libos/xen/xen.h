@@ -6,7 +6,8 @@
  * early console on port 0xe9; IDT (libos/x86_64/trap.h); Xen found through
  * the CPUID hypervisor leaves; the hypercall page (hypercall.S) filled
  * through the MSR that leaf base+2 names; hvm_start_info checked (a memory
- * map is required); page allocator (libos/pvh/mem.h); shared_info mapped
+ * map is required) and copied; page allocator (libos/pvh/mem.h); W^X page
+ * tables (libos/x86_64/paging.h: pg_init); shared_info mapped
  * onto an allocated page (XENMEM_add_to_physmap); the clock from the
  * vCPU's pvclock (clock.c); the PV console ring (console.c); event
  * channels with the upcall vector and the one-shot timer (evtchn.c,
@@ -48,6 +49,12 @@ struct xen_shared_info *xen_shared_info(void);
 /* Reads HVM parameter `index` of this domain.  Returns 0 and sets *val, or
  * a negative errno. */
 int xen_hvm_get_param(uint32_t index, uint64_t *val);
+
+/* Finds a ring page the toolstack set up (HVM parameters `pfn_param` and
+ * `port_param`: the console's or xenstore's), maps it read-write and sets
+ * *port to its event channel.  Returns the page, or NULL when the
+ * parameters are missing or out of range. */
+void *xen_ring_page(uint32_t pfn_param, uint32_t port_param, uint32_t *port);
 
 /* Returns the guest frame number of a pointer into our memory (identity
  * mapped: the physical address >> 12).  A function rather than inline so

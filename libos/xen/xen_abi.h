@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "libos/x86_64/pvclock.h"
+
 #define XEN_PAGE_SHIFT 12
 #define XEN_PAGE_SIZE 4096u
 
@@ -42,17 +44,9 @@
 #define XEN_CPUID_SIGNATURE_EDX 0x4d4d566eu /* "nVMM" */
 
 /* ---- shared_info page (xen.h, arch-x86/xen-x86_64.h) ---- */
-struct xen_vcpu_time_info {
-    uint32_t version;           /* odd while Xen updates the record */
-    uint32_t pad0;
-    uint64_t tsc_timestamp;     /* TSC at the last update */
-    uint64_t system_time;       /* ns since Xen booted, at tsc_timestamp */
-    uint32_t tsc_to_system_mul; /* TSC ticks to ns: 32.32 fixed point ... */
-    int8_t tsc_shift;           /* ... after shifting by this (left if > 0) */
-    uint8_t flags;
-    uint8_t pad1[2];
-};
-_Static_assert(sizeof(struct xen_vcpu_time_info) == 32, "vcpu_time_info");
+/* vcpu_time_info is the pvclock record (libos/x86_64/pvclock.h): version
+ * (odd while Xen updates it), tsc_timestamp, system_time (ns since Xen
+ * booted), tsc_to_system_mul and tsc_shift. */
 
 struct xen_vcpu_info {
     uint8_t evtchn_upcall_pending; /* Xen sets it with a selector bit; we clear it */
@@ -60,7 +54,7 @@ struct xen_vcpu_info {
     uint8_t pad[6];
     uint64_t evtchn_pending_sel;   /* one bit per word of evtchn_pending */
     uint64_t arch_cr2, arch_pad;
-    struct xen_vcpu_time_info time;
+    struct pvclock_time_info time;
 };
 _Static_assert(sizeof(struct xen_vcpu_info) == 64, "vcpu_info");
 

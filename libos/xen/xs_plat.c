@@ -32,16 +32,12 @@ static uint64_t xs_plat_now(void *arg)
 
 int xen_xs_init(void)
 {
-    uint64_t pfn, port;
-    int rc = xen_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
-    if (!rc)
-        rc = xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port);
-    if (rc || pfn == 0 || pfn >= (1ull << 20))
-        return rc ? rc : -ENODEV;
-    xs_port = (uint32_t)port;
+    struct xenstore_domain_interface *ring =
+        xen_ring_page(HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN, &xs_port);
+    if (!ring)
+        return -ENODEV;
     static const struct xs_transport tp = { xs_plat_notify, xs_plat_wait, xs_plat_now, NULL };
-    xs_client_init(&xs, (struct xenstore_domain_interface *)(uintptr_t)(pfn << XEN_PAGE_SHIFT),
-                   &tp);
+    xs_client_init(&xs, ring, &tp);
     xen_evtchn_unmask(xs_port);
     xs_up = true;
     return 0;

@@ -21,8 +21,9 @@
  * The run loop also stops when the platform asks (uk_target.stop_requested:
  * `xl shutdown` on xen); the program then closes its ports and returns 0.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
- * purpose: ud2, div0, pf, gp, int3) and --run-ms N (stop after N ms of
- * switching, print the counters, exit 0).
+ * purpose: see libos/x86_64/trap.h for the kinds) and --run-ms N (stop
+ * after N ms of switching, print the counters, exit 0).  --boot-trace prints
+ * where the boot time went (libos/pvh/boot_trace.h) after the ready line.
  *
  * Returns the exit code: 0 success, 1 runtime failure, 2 bad command line.
  */
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libos/pvh/boot_trace.h"
 #include "libos/pvh/cmdline.h"
 #include "libos/pvh/mem.h"
 #include "libos/pvh/plat.h"
@@ -57,6 +59,7 @@ struct hooks {
     uint64_t run_ms;       /* --run-ms N; 0 = forever */
     const char *files[MAX_FILES]; /* --file NAME=TEXT, as given */
     unsigned n_files;
+    int boot_trace;        /* --boot-trace */
 };
 
 /* Returns true when word `w` is option `name` (as "--name" or "--name=..."),
@@ -85,7 +88,9 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
     int n = 0, ports = 0;
     for (int i = 0; i < argc; i++) {
         const char *val;
-        if (i > 0 && take_option(argc, argv, &i, "crash-test", &val)) {
+        if (i > 0 && !strcmp(argv[i], "--boot-trace")) {
+            h->boot_trace = 1;
+        } else if (i > 0 && take_option(argc, argv, &i, "crash-test", &val)) {
             h->crash = val;
         } else if (i > 0 && take_option(argc, argv, &i, "run-ms", &val)) {
             char *end;
@@ -234,6 +239,7 @@ int os_main(int argc, char **argv)
         char d[64];
         pvh_printf("sluice: nic %u: %s\n", i, uk_target.describe(i, d, sizeof d));
     }
+    boot_trace_mark("nics");
     int n = prepare_args(argc, argv, args, &h, nics);
     if (n < 0)
         return PLAT_EXIT_USAGE;
@@ -276,11 +282,13 @@ int os_main(int argc, char **argv)
         pvh_printf("sluice: %s\n", err);
         return PLAT_EXIT_FAIL;
     }
+    boot_trace_mark("switch");
     int rc = PLAT_EXIT_OK;
     if (sw_switch_start_apps(sw, uk_read_file, &h, os_clock_ns(), err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
         rc = PLAT_EXIT_FAIL;
     }
+    boot_trace_mark("apps");
     if (rc == PLAT_EXIT_OK && cfg.flows_file) {
         char *text = inline_lines(cfg.flows_file);
         int nf = text ? sw_switch_load_flows(sw, text, "--flows", os_clock_ns(), err, sizeof err)
@@ -296,11 +304,14 @@ int os_main(int argc, char **argv)
     if (rc == PLAT_EXIT_OK) {
         struct mem_stats ms;
         mem_get_stats(&ms);
+        boot_trace_mark("ready");
         uint64_t ready_ns = plat_since_entry_ns();
         pvh_printf("sluice: ready in %lu.%03lu ms since the PVH entry (guest clock), "
                       "memory used %lu KiB\n", (unsigned long)(ready_ns / 1000000),
                       (unsigned long)(ready_ns / 1000 % 1000),
                       (unsigned long)(ms.used_bytes >> 10));
+        if (h.boot_trace)
+            boot_trace_print();
         const char *why = run_switch(sw, &cfg, h.run_ms);
         if (why)
             pvh_printf("sluice: stop requested (%s)\n", why);

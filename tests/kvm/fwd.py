@@ -3,13 +3,22 @@
 socket netdevs (loopback only, no root), flows given inline on the kernel
 command line.
 
-usage: fwd.py KERNEL MACHINE(q35|microvm) LOGFILE
+usage: fwd.py KERNEL MACHINE(q35|microvm|microvm-legacy) LOGFILE
 
-Port 1 -> port 2 for everything, port 2 -> port 1 for IPv4 only (secure
-fail mode drops the rest).  Checks that every frame injected on NIC 0 comes
-out of NIC 1 byte for byte, that IPv4 frames go back, that non-IPv4 frames
-from NIC 1 are dropped, and that the guest exits 0.  Prints one line per
-check and exits 0 when all pass.  Stdlib only."""
+MACHINE q35: virtio-net-pci (modern, MSI-X wake-ups); microvm: virtio-mmio
+version 2 (-global virtio-mmio.force-legacy=false); microvm-legacy: QEMU's
+default legacy virtio-mmio (version 1), as a user starts microvm.  Port 1 ->
+port 2 for everything, port 2 -> port 1 for IPv4 only (secure fail mode
+drops the rest).  Checks that every frame injected on NIC 0 comes out of
+NIC 1 byte for byte, that IPv4 frames go back, that non-IPv4 frames from
+NIC 1 are dropped, and that the guest exits 0.  Then idle-then-burst: after
+1.5 s without traffic (the guest halts) one frame must come through
+promptly (within IDLE_MAX_MS, printed beside the latency of a frame sent
+while the guest is busy), and the guest's exit report must show device
+wake-ups (one per burst that found it halted) and no periodic tick (at most
+TICK_MAX_PER_S timer wake-ups a second).  Prints one line per check and
+exits 0 when all pass.  Stdlib only."""
+import re
 import socket
 import struct
 import subprocess
@@ -19,6 +28,9 @@ import time
 KERNEL, MACHINE, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
 N = 20
 MEM = "8M"
+RUN_MS = 6000
+IDLE_MAX_MS = 50      # generous: a working wake-up takes ~1 ms under TCG
+TICK_MAX_PER_S = 20   # the old periodic tick woke the guest 2000 times a second
 
 
 def free_port():
@@ -69,21 +81,57 @@ def collect(sock, want, deadline):
     return got
 
 
+def fmt(ms):
+    return "-" if ms is None else "%.2f" % ms
+
+
+def latency(tx, port, rx, stream):
+    """Sends frames into NIC 0 and returns the ms from sending the last
+    one to its copy coming out of NIC 1, or None.  stream=True: 20 frames
+    1 ms apart first (the guest is busy polling), the last one timed;
+    False: one frame into an idle guest."""
+    def frame(i):
+        return eth("02:00:00:00:00:01", "02:00:00:00:00:02", 0x88B5, b"LAT-%04d" % i + bytes(50))
+    rx.settimeout(0.001)
+    while True:  # drain
+        try:
+            rx.recv(4096)
+        except socket.timeout:
+            break
+    for i in range(20 if stream else 0):
+        tx.sendto(frame(i), ("127.0.0.1", port))
+        time.sleep(0.001)
+    last = frame(999)
+    t0 = time.time()
+    tx.sendto(last, ("127.0.0.1", port))
+    rx.settimeout(0.2)
+    while time.time() - t0 < 1:
+        try:
+            if rx.recv(4096) == last:
+                return (time.time() - t0) * 1000
+        except socket.timeout:
+            pass
+    return None
+
+
 def main():
     a, c = free_port(), free_port()           # QEMU's receiving ends
     rx0, b = listener()                       # what NIC 0 transmits
     rx1, d = listener()                       # what NIC 1 transmits
+    machine = MACHINE
     if MACHINE == "q35":
         nics = ["-device", "virtio-net-pci,netdev=n0,romfile=",
                 "-device", "virtio-net-pci,netdev=n1,romfile="]
     else:
-        nics = ["-global", "virtio-mmio.force-legacy=false",
-                "-device", "virtio-net-device,netdev=n0",
+        machine = "microvm"
+        nics = ["-device", "virtio-net-device,netdev=n0",
                 "-device", "virtio-net-device,netdev=n1"]
+        if MACHINE == "microvm":
+            nics = ["-global", "virtio-mmio.force-legacy=false"] + nics
     flows = "in_port=1,actions=output:2;in_port=2,dl_type=0x0800,actions=output:1"
-    cmd = ["qemu-system-x86_64", "-M", MACHINE, "-m", MEM, "-nographic", "-nodefaults",
-           "-no-reboot", "-serial", "stdio", "-kernel", KERNEL,
-           "-append", "--run-ms 4000 --flows " + flows,
+    cmd = ["qemu-system-x86_64", "-M", machine, "-accel", "tcg", "-m", MEM, "-nographic",
+           "-nodefaults", "-no-reboot", "-serial", "stdio", "-kernel", KERNEL,
+           "-append", "--run-ms %d --flows %s" % (RUN_MS, flows),
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-netdev", "socket,id=n0,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (b, a),
            "-netdev", "socket,id=n1,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (d, c)] + nics
@@ -130,6 +178,12 @@ def main():
               (len(got), N))
         if t_first is not None:
             print("info %s first forwarded frame %.3f s after QEMU start" % (MACHINE, t_first))
+        busy = latency(tx, a, rx1, stream=True)
+        time.sleep(1.5)
+        idle = latency(tx, a, rx1, stream=False)
+        check(idle is not None and idle < IDLE_MAX_MS,
+              "idle-then-burst: first frame after 1.5 s idle forwarded in %s ms (busy: %s ms; "
+              "limit %d ms)" % (fmt(idle), fmt(busy), IDLE_MAX_MS))
     try:
         out, _ = q.communicate(timeout=20)
     except subprocess.TimeoutExpired:
@@ -139,8 +193,13 @@ def main():
     log.close()
     text = open(LOG, "rb").read().decode(errors="replace")
     check(q.returncode == 1, "guest exited with code 0 (QEMU status %s)" % q.returncode)
-    check("rx pkts=%d" % N in text and "tx pkts=%d" % N in text and "drop=0" in text,
-          "guest counters: port 1 rx %d, port 2 tx %d" % (N, N))
+    check("rx pkts=%d" % (N + 22) in text and "tx pkts=%d" % (N + 22) in text and "drop=0" in text,
+          "guest counters: port 1 rx %d, port 2 tx %d" % (N + 21, N + 21))
+    m = re.search(r"idle: (\d+) halts, (\d+) timer and (\d+) device wake-ups", text)
+    halts, timer, device = (int(g) for g in m.groups()) if m else (0, 0, 0)
+    check(m is not None and device >= 3 and timer <= TICK_MAX_PER_S * RUN_MS / 1000,
+          "interrupt-driven idle: %d halts, %d timer wake-ups in %d ms (no periodic tick), "
+          "%d device wake-ups (>= 3 bursts found it halted)" % (halts, timer, RUN_MS, device))
     return 0 if ok else 1
 
 

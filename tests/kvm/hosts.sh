@@ -9,7 +9,8 @@
 # runs 4 parallel streams, and the guest (stopped by --run-ms) must report
 # traffic on both RX queues of h1's port.  MACHINE microvm also runs the
 # firewall app (`--app firewall=fw,learning` with the rules in an in-memory
-# `--file fw=...`): UDP to port 7002 arrives, to 7001 it is dropped.
+# `--file fw=...`): UDP to port 7002 arrives, to 7001 it is dropped; it is
+# started the plain way (QEMU's default legacy virtio-mmio).
 #
 # Usage: tests/kvm/hosts.sh KERNEL RIG MACHINE(q35|microvm|q35-mq) LOGFILE
 # Needs root.  Every name starts with a per-run prefix ("sk<pid>"); the rig
@@ -50,7 +51,7 @@ q35)
     extra=(-device "virtio-net-pci,netdev=n0,romfile=" -device "virtio-net-pci,netdev=n1,romfile=") ;;
 microvm)   # also the firewall app, its rules in an in-memory --file
     append="--app firewall=fw,learning \"--file=fw=deny udp,tp_dst=7001;allow\" --stats-interval 1000"
-    extra=(-global virtio-mmio.force-legacy=false -device virtio-net-device,netdev=n0 -device virtio-net-device,netdev=n1) ;;
+    extra=(-device virtio-net-device,netdev=n0 -device virtio-net-device,netdev=n1) ;;
 q35-mq)
     qm=q35 streams=4 tapopt=",queues=2,vhost=off" append="--app learning --run-ms 9000"
     for i in 1 2; do   # multi-queue taps in place of the rig's single-queue ones
@@ -60,7 +61,7 @@ q35-mq)
     extra=(-device "virtio-net-pci,netdev=n0,mq=on,vectors=6,romfile=" -device "virtio-net-pci,netdev=n1,mq=on,vectors=6,romfile=") ;;
 esac
 start=$(date +%s.%N)
-qemu-system-x86_64 -M "$qm" -m 8M -nographic -nodefaults -no-reboot -serial stdio \
+qemu-system-x86_64 -M "$qm" -accel tcg -m 8M -nographic -nodefaults -no-reboot -serial stdio \
     -kernel "$kernel" -append "$append" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -netdev "tap,id=n0,ifname=$pfx-t1,script=no,downscript=no$tapopt" \

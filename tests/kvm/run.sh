@@ -16,12 +16,26 @@
 #   bad-file            --file without NAME= is a usage error (exit 2)
 #   crash-ud2/div0/pf   the --crash-test hook prints the exception dump
 #                       (vector, error code, registers) and exits with code 3
-#   fwd-q35/microvm     tests/kvm/fwd.py: two virtio-net NICs (modern PCI on
-#                       q35, virtio-mmio v2 on microvm) on QEMU UDP socket
-#                       netdevs on loopback, flows inline on the command line
+#   protect-*           the memory protections, each through --crash-test and
+#                       the same dump and exit code 3: a store into the
+#                       image's code, a call into .data (NX), a NULL read
+#                       (page 0 unmapped), unbounded recursion (the guard
+#                       page below the boot stack, reported from the
+#                       exception stack), a smashed stack canary
+#   boot-trace          --boot-trace prints the boot phases after the ready
+#                       line (their ms are printed as info)
+#   fwd-q35/microvm/microvm-legacy  tests/kvm/fwd.py: two virtio-net NICs
+#                       (modern PCI on q35; virtio-mmio version 2 with
+#                       force-legacy=false, and QEMU's default legacy
+#                       version 1, on microvm) on QEMU UDP socket netdevs on
+#                       loopback, flows inline on the command line; each
+#                       also idles 1.5 s and checks that the next frame is
+#                       forwarded promptly, woken by the device's interrupt
+#                       (MSI-X / I/O APIC), with no periodic tick
 #   hosts-q35/microvm   tests/kvm/hosts.sh (root, needs sluice-rig from the
 #                       unix build): two namespaces on taps, --app learning,
-#                       ping both ways and iperf3; skipped otherwise
+#                       ping both ways and iperf3 (microvm started plainly:
+#                       legacy virtio-mmio); skipped otherwise
 #   hosts-q35-mq        the same with 2 queue pairs per NIC (multi-queue
 #                       taps, mq=on), 4 iperf3 streams, both RX queues used
 # QEMU's exit status is (code << 1) | 1 through isa-debug-exit.
@@ -55,7 +69,7 @@ result() { # name, ok(0|1), [log]
 boot() {
     local name=$1 machine=$2 append=$3
     shift 3
-    timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M "$machine" -m 8M -nographic -nodefaults \
+    timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M "$machine" -accel tcg -m 8M -nographic -nodefaults \
         -no-reboot -serial stdio -kernel "$kernel" -append "$append" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" >"$tmp/$name.log" 2>&1
     status=$?
@@ -107,12 +121,36 @@ boot crash-pf microvm "--crash-test=pf"
 expect crash-pf 7 "*** EXCEPTION vector 14 (#PF page fault) error 0x" "cr2 0000100000000000" \
     "halting with exit code 3"
 
-for m in q35 microvm; do
+# W^X and guards: each violation is a page fault naming what was hit.
+boot protect-write-code microvm "--crash-test write-code"
+expect protect-write-code 7 "W^X paging" "(#PF page fault) error 0x3" \
+    ": write to a protected page, image text" "halting with exit code 3"
+boot protect-exec-data q35 "--crash-test exec-data"
+expect protect-exec-data 7 "(#PF page fault) error 0x11" \
+    ": instruction fetch from a protected page, image data" "halting with exit code 3"
+boot protect-null microvm "--crash-test null"
+expect protect-null 7 "(#PF page fault) error 0x0" "cr2 0000000000000000: read of an unmapped page, page 0 (NULL pointer)" \
+    "halting with exit code 3"
+boot protect-stack-overflow microvm "--crash-test stack-overflow"
+expect protect-stack-overflow 7 "(#PF page fault) error 0x2" \
+    ": write to an unmapped page, guard page below the boot stack (stack overflow)" \
+    "halting with exit code 3"
+boot protect-canary q35 "--crash-test canary"
+expect protect-canary 7 "*** STACK SMASHING detected" "halting with exit code 3"
+
+boot boot-trace microvm "--boot-trace --run-ms 10" -netdev hubport,id=n0,hubid=0 \
+    -device virtio-net-device,netdev=n0
+expect boot-trace 1 "ready in" "boot-trace: clock" "boot-trace: paging" "boot-trace: switch" \
+    "boot-trace: ready" "halting with exit code 0"
+echo "info microvm boot: $(grep -oE 'ready in [0-9.]+ ms' "$tmp/boot-trace.log"):" \
+    "$(sed -nE 's/^boot-trace: +([a-z]+) +[0-9.]+ ms +\(\+([0-9.]+) ms\).*/\1 \2/p' "$tmp/boot-trace.log" | tr '\n' ' ')"
+
+for m in q35 microvm microvm-legacy; do
     timeout $((QEMU_TIMEOUT + 20)) $py "$here/fwd.py" "$kernel" $m "$tmp/fwd-$m.log" \
         >"$tmp/fwd-$m.out" 2>&1
     rc=$?
     cat "$tmp/fwd-$m.out" "$tmp/fwd-$m.log" >"$tmp/fwd-$m.all" 2>/dev/null
-    grep -E '^info' "$tmp/fwd-$m.out"
+    grep -E '^info|idle' "$tmp/fwd-$m.out" | sed 's/^ok  /info/'
     grep -E 'ready in' "$tmp/fwd-$m.log" | sed "s/^/info $m /"
     result fwd-$m $rc "$tmp/fwd-$m.all"
 done

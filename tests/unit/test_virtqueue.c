@@ -55,6 +55,91 @@ static void dev_push(struct vq_fixture *f, uint32_t id, uint32_t len)
     f->vq.used->idx = f->dev_used;
 }
 
+/* Device: completes descriptor `id` and returns whether the spec's
+ * notification rule (2.7.10) asks it to interrupt the driver now. */
+static bool dev_push_irq(struct vq_fixture *f, uint32_t id)
+{
+    uint16_t old = f->dev_used;
+    dev_push(f, id, 60);
+    if (!f->vq.event_idx)
+        return !(f->vq.avail->flags & VQ_AVAIL_F_NO_INTERRUPT);
+    uint16_t event = f->vq.avail->ring[f->vq.size], now = f->dev_used;
+    return (uint16_t)(now - event - 1) < (uint16_t)(now - old);
+}
+
+/* Posts n receive buffers and lets the device take them.  Returns the
+ * first descriptor id. */
+static int fx_post(struct vq_fixture *f, int *tokens, int n)
+{
+    for (int i = 0; i < n; i++)
+        assert_int_equal(vq_add(&f->vq, 0x1000 * (i + 1), 2048, true, &tokens[i]), 0);
+    vq_kick_prepare(&f->vq);
+    int first = dev_pop(f);
+    for (int i = 1; i < n; i++)
+        dev_pop(f);
+    return first;
+}
+
+static void test_irq_off_until_enabled(void **state)
+{
+    for (int ev = 0; ev < 2; ev++) {
+        struct vq_fixture *f = fx_new(8, ev);
+        int t[4];
+        int id = fx_post(f, t, 4);
+        assert_false(dev_push_irq(f, (uint32_t)id));
+        assert_non_null(vq_get_used(&f->vq, NULL));
+        assert_false(dev_push_irq(f, (uint32_t)id + 1));
+        fx_free(f);
+    }
+}
+
+static void test_enable_irq_interrupts_at_next_buffer(void **state)
+{
+    for (int ev = 0; ev < 2; ev++) {
+        struct vq_fixture *f = fx_new(8, ev);
+        int t[4];
+        int id = fx_post(f, t, 4);
+        assert_false(vq_enable_irq(&f->vq)); /* nothing waiting: sleep */
+        assert_true(dev_push_irq(f, (uint32_t)id));
+        fx_free(f);
+    }
+}
+
+static void test_enable_irq_reports_a_waiting_buffer(void **state)
+{
+    for (int ev = 0; ev < 2; ev++) {
+        struct vq_fixture *f = fx_new(8, ev);
+        int t[4];
+        int id = fx_post(f, t, 4);
+        assert_false(dev_push_irq(f, (uint32_t)id)); /* arrived while polling */
+        assert_true(vq_enable_irq(&f->vq));          /* so do not sleep */
+        assert_ptr_equal(vq_get_used(&f->vq, NULL), &t[0]);
+        assert_false(vq_enable_irq(&f->vq));
+        fx_free(f);
+    }
+}
+
+static void test_disable_and_kick_turn_irq_off(void **state)
+{
+    for (int ev = 0; ev < 2; ev++) {
+        struct vq_fixture *f = fx_new(8, ev);
+        int t[4];
+        int id = fx_post(f, t, 4);
+        vq_enable_irq(&f->vq);
+        vq_disable_irq(&f->vq);
+        assert_false(dev_push_irq(f, (uint32_t)id));
+        fx_free(f);
+    }
+    struct vq_fixture *f = fx_new(8, true); /* a kick decision also turns it off */
+    int t[5];
+    int id = fx_post(f, t, 4);
+    vq_enable_irq(&f->vq);
+    vq_add(&f->vq, 0x9000, 2048, true, &t[4]);
+    vq_kick_prepare(&f->vq);
+    assert_false(dev_push_irq(f, (uint32_t)id));
+    fx_free(f);
+}
+
 static void test_init_rejects_bad_sizes(void **state)
 {
     struct virtqueue vq;
@@ -281,6 +366,10 @@ int main(void)
         cmocka_unit_test(test_detach_unused_returns_everything_in_flight),
         cmocka_unit_test(test_chain_links_segments_and_frees_them_together),
         cmocka_unit_test(test_chain_needs_room_and_order),
+        cmocka_unit_test(test_irq_off_until_enabled),
+        cmocka_unit_test(test_enable_irq_interrupts_at_next_buffer),
+        cmocka_unit_test(test_enable_irq_reports_a_waiting_buffer),
+        cmocka_unit_test(test_disable_and_kick_turn_irq_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,9 +7,11 @@
  * with object-like macros (memcpy -> sl_memcpy) and includes this file.
  * Built with -fno-builtin -fno-tree-loop-distribute-patterns so that the
  * compiler does not turn these loops back into calls to themselves.
- * memcpy/memset use `rep movsq`/`rep stosq` plus a byte tail (fast on
- * hardware, and eight times fewer iterations than the byte forms under
- * QEMU's TCG, which matters for zeroing the packet pool at boot).
+ * memcpy uses `rep movsq` plus a byte tail (fast on hardware, and eight
+ * times fewer iterations than the byte form under QEMU's TCG).  memset
+ * stores 64 bytes per iteration in four aligned 16-byte vector stores:
+ * under TCG, where `rep stosq` costs a translated-loop round per 8 bytes,
+ * zeroing the packet pool at boot takes about a third of the time.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,9 +32,21 @@ void *(memset)(void *d, int c, size_t n)
 {
     void *ret = d;
     uint64_t pattern = (uint64_t)(unsigned char)c * 0x0101010101010101ull;
-    size_t q = n / 8, r = n % 8;
-    __asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(pattern) : "memory");
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(pattern) : "memory");
+    unsigned char *p = d;
+    while (n && ((uintptr_t)p & 15)) {
+        *p++ = (unsigned char)c;
+        n--;
+    }
+    typedef uint64_t v2 __attribute__((vector_size(16)));
+    v2 v = { pattern, pattern };
+    for (; n >= 64; n -= 64, p += 64) {
+        ((v2 *)p)[0] = v;
+        ((v2 *)p)[1] = v;
+        ((v2 *)p)[2] = v;
+        ((v2 *)p)[3] = v;
+    }
+    while (n--)
+        *p++ = (unsigned char)c;
     return ret;
 }
 
