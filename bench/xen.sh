@@ -18,12 +18,13 @@
 #   forwarded pps        64-byte frames h1 -> h2 through the domU (flows
 #                        in_port=1 -> 2), and what the sender offered
 #   TCP Mbit/s           iperf3 h1 -> h2 through the domU, 1 and 4 streams
-#   idle CPU             CPU time Xen accounts to the idle domU, ms per
-#                        minute, over S seconds (default 60)
+#   idle CPU             CPU time Xen accounts to an idle domU (--app
+#                        learning, 2 vifs), ms per minute, over S seconds
+#                        (default 60)
 # and, on the host right after the rig: the kvm image's idle CPU, i.e. the
-# QEMU TCG process running sluice.kvm (-M microvm, 2 virtio-net NICs on
-# loopback UDP sockets, the same flows) over the same S seconds, ms per
-# minute.  (Not the same quantity: the first is a guest's vCPU time in the
+# QEMU TCG process running sluice.kvm (bench/ukprobe.py idle: -M microvm,
+# 2 virtio-net NICs on loopback UDP sockets, --app learning as the domU)
+# over the same S seconds, ms per minute.  (Not the same quantity: the first is a guest's vCPU time in the
 # nested Xen, the second a whole emulator's time on the host; both are what
 # an idle switch costs its host.)
 # N runs (default 3) each; medians with min..max.  Writes results/xen.csv
@@ -86,7 +87,7 @@ cp "$root/tests/xen/dom0/bench.sh" "$share/test.sh"
 cp "$root/tests/xen/dom0/lib.sh" "$xen_img" "$buildroot/unix/xprobe" "$share/"
 printf 'RUNS=%s\nIDLE_SECS=%s\n' "$runs" "$idle" >"$share/env"
 t0=$(date +%s)
-TIMEOUT=$((400 + runs * (idle + 90))) "$root/tests/xen/boot-rig.sh" "$buildroot/xenrig" "$share" \
+TIMEOUT=$((400 + runs * (idle + 150))) "$root/tests/xen/boot-rig.sh" "$buildroot/xenrig" "$share" \
     >"$tmp/console.log" 2>&1 &
 qpid=$!
 wait $qpid
@@ -97,30 +98,17 @@ grep '^bench-error' "$share/out/bench.txt" 2>/dev/null | sed 's/^bench-error/# p
 awk '$1 == "bench" {print $2 "," $3 "," $4}' "$share/out/bench.txt" >>"$csv" 2>/dev/null
 
 # --- the kvm image idle under QEMU TCG on the host -----------------------------
-hz=$(getconf CLK_TCK)
+# bench/ukprobe.py idle: QEMU -M microvm, two NICs on loopback sockets,
+# --app learning, ready + 2 s, then the QEMU process's CPU over S seconds
+# as % of one host core (the same probe bench/ukbench.sh uses).
+py=/usr/bin/python3
 for run in $(seq "$runs"); do
-    p=$((20000 + RANDOM % 20000))
-    timeout $((idle + 60)) qemu-system-x86_64 -M microvm -accel tcg -m 16M -nographic -nodefaults \
-        -no-reboot -serial stdio -kernel "$kvm_img" \
-        -append "--flows in_port=1,actions=output:2;in_port=2,actions=output:1" \
-        -global virtio-mmio.force-legacy=false \
-        -netdev "socket,id=n0,udp=127.0.0.1:$p,localaddr=127.0.0.1:$((p + 1))" -device virtio-net-device,netdev=n0 \
-        -netdev "socket,id=n1,udp=127.0.0.1:$((p + 2)),localaddr=127.0.0.1:$((p + 3))" -device virtio-net-device,netdev=n1 \
-        >"$tmp/kvm-$run.log" 2>&1 &
-    qpid=$!
-    for _ in $(seq 300); do grep -q 'ready in' "$tmp/kvm-$run.log" && break; sleep 0.1; done
-    if grep -q 'ready in' "$tmp/kvm-$run.log"; then
-        sleep 5
-        qemu=$(pgrep -P $qpid qemu-system)   # QEMU itself, not `timeout`
-        c0=$(cpu_ticks "$qemu")
-        sleep "$idle"
-        c1=$(cpu_ticks "$qemu")
-        echo "kvm_qemu_idle_cpu_ms_per_min,$run,$(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$idle" 'BEGIN {printf "%.1f", d * 1000 / hz * 60 / s}')" >>"$csv"
+    if pct=$(timeout $((idle + 60)) $py "$here/ukprobe.py" idle "$kvm_img" microvm "$idle" \
+        2>"$tmp/kvm-$run.log"); then
+        echo "kvm_qemu_idle_cpu_ms_per_min,$run,$(awk -v p="$pct" 'BEGIN {printf "%.1f", p / 100 * 60000}')" >>"$csv"
     else
-        echo "# problem: kvm run $run: the guest did not get ready: $(tail -1 "$tmp/kvm-$run.log")"
+        echo "# problem: kvm run $run: $(tail -1 "$tmp/kvm-$run.log")"
     fi
-    kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
-    qpid=
 done
 
 # --- report ------------------------------------------------------------------------
