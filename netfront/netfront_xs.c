@@ -169,6 +169,9 @@ static int nf_read_identity(struct netfront *nf)
         snprintf(path, sizeof path, "%s/state", nf->be_path);
         snprintf(token, sizeof token, "nf-be-%u", nf->devid);
         nf->watch_be = xs_watch(xs, path, token);
+        if (nf->watch_be < 0)
+            OS_WARN("netfront", "%s: cannot watch %s (%d): backend changes are seen only "
+                    "through the frontend's directory", nf->nd.name, path, nf->watch_be);
     }
     return 0;
 }
@@ -471,6 +474,9 @@ int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     char token[XS_TOKEN_MAX];
     snprintf(token, sizeof token, "nf-fe-%lu", devid);
     nf->watch_fe = xs_watch(xs, nf->fe_path, token);
+    if (nf->watch_fe < 0)
+        OS_WARN("netfront", "%s: cannot watch %s (%d): a re-attached vif will not be seen",
+                nd->name, nf->fe_path, nf->watch_fe);
     nf_step_until_connected(nf, NF_OPEN_WAIT_NS);
     if (nf->state != NF_CONNECTED && !nf->connect_failed)
         OS_WARN("netfront", "%s: backend %s not connected after %llu s (it is %s); the port "
@@ -515,9 +521,11 @@ void nf_close(struct netdev *nd)
     } else if (nf->state == NF_CLOSING) {
         be = nf_wait_backend(nf, closed, NF_CLOSE_WAIT_NS);
     }
-    if (be == -ETIMEDOUT)
-        OS_WARN("netfront", "%s: backend not Closed within %llu s", nd->name,
-                (unsigned long long)(NF_CLOSE_WAIT_NS / 1000000000ull));
+    if (be == -ETIMEDOUT) {
+        be = nf_be_state(nf);
+        OS_WARN("netfront", "%s: backend not Closed within %llu s (it is %s)", nd->name,
+                (unsigned long long)(NF_CLOSE_WAIT_NS / 1000000000ull), nf_state_name(be));
+    }
     struct nf_qstats st = nf_stats(nf);
     if (nf->n_queues)
         nf_release(nf, be);

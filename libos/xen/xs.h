@@ -35,7 +35,7 @@
 #include "libos/xen/xen_abi.h"
 
 #define XS_TIMEOUT_NS (3ull * 1000000000ull) /* per request */
-#define XS_MAX_WATCHES 16
+#define XS_MAX_WATCHES 40 /* 2 per vif (16 at most) and the control node */
 #define XS_TOKEN_MAX 24
 
 struct xs_transport {

@@ -24,7 +24,7 @@
 
 #define XS_FAKE_DOMID 7
 #define XS_FAKE_NODES 256
-#define XS_FAKE_WATCHES 16
+#define XS_FAKE_WATCHES 48
 
 struct xs_fake_node {
     char *path;                 /* absolute; NULL = free */
