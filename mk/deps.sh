@@ -14,7 +14,7 @@ PKGS="build-essential clang llvm libclang-rt-14-dev libcmocka-dev libpcap-dev pk
  python3-scapy openvswitch-common openvswitch-switch tshark tcpreplay iperf3 iproute2 iputils-ping
  libnl-3-dev libnl-route-3-dev libnl-genl-3-dev gnuplot-nox bc
  python3-os-ken netsniff-ng valgrind linux-perf dpdk-dev librte-net-null23 librte-mempool-ring23
- debootstrap cpio zstd kmod libxen-dev"
+ dnsmasq-base debootstrap cpio zstd kmod libxen-dev"
 BACKPORTS=/etc/apt/sources.list.d/sluice-bookworm-backports.sources
 missing=""
 for p in $PKGS; do

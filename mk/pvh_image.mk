@@ -3,7 +3,8 @@
 # TARGET=xen, never by the top Makefile's module.mk wildcard).
 #
 # Inputs: IMG (the image's name: kvm, xen), IMG_C_SRC and IMG_ASM_SRC (the
-# image's own sources beyond PORTABLE_SRC, which come from $(LIB)).
+# image's own sources beyond PORTABLE_SRC, which come from $(LIB), and
+# NET_STREAM_SRC, which every image links).
 # Output: $(BUILD)/sluice.$(IMG), a stripped PVH ELF; sluice.$(IMG).elf
 # keeps the debug info.
 #
@@ -32,7 +33,10 @@ PVH_KERNEL_FLAGS := -fno-pic -fno-pie -mno-red-zone \
 	-ffunction-sections -fdata-sections
 PORTABLE_CFLAGS += $(PVH_KERNEL_FLAGS)
 PROGRAMS := $(BUILD)/sluice.$(IMG)
-IMG_OBJ := $(call obj,$(IMG_C_SRC)) $(patsubst %.S,$(BUILD)/obj/%.o,$(IMG_ASM_SRC))
+# os/stream.h is libos/net's on every image (NET_STREAM_SRC, compiled by the
+# top Makefile's portable rule, linked outside libsluice.a).
+IMG_OBJ := $(call obj,$(IMG_C_SRC) $(NET_STREAM_SRC)) \
+	$(patsubst %.S,$(BUILD)/obj/%.o,$(IMG_ASM_SRC))
 PVH_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 $(call obj,$(IMG_C_SRC)): $(BUILD)/obj/%.o: %.c

@@ -7,7 +7,8 @@
 # Test: tests/kvm/run.sh (builds this target itself and boots it in QEMU).
 
 # libos/pvh and switch/unikernel are shared with the xen image; libos/kvm,
-# virtio/ and switch/kvm are this image's own.
+# virtio/ and switch/kvm are this image's own.  os/stream.h is libos/net's
+# (NET_STREAM_SRC, added by mk/pvh_image.mk), as on every unikernel image.
 ifeq ($(TARGET),kvm)
 IMG := kvm
 IMG_C_SRC := $(sort $(wildcard libos/x86_64/*.c libos/pvh/*.c libos/kvm/*.c \

@@ -2,7 +2,8 @@
  * sluice_xen.c — the xen image's uk_target (switch/unikernel/uk_target.h):
  * its ports are netfront vifs, "netfront:N" for device/vif/N in devid
  * order; packet buffers are whole pages (netfront grants one page per
- * receive buffer and sends a packet from its own page); `xl shutdown` and
+ * receive buffer and sends a packet from its own page), also for a
+ * management vif (--mgmt netfront:N, the TCP/IP stack's); `xl shutdown` and
  * `xl reboot` stop the run loop through control/shutdown.
  */
 #include "libos/xen/xen.h"
@@ -19,4 +20,5 @@ const struct uk_target uk_target = {
             "  the options come from xl's extra=\"...\"; xl shutdown stops the switch;\n",
     .stop_requested = xen_stop_requested,
     .packet_slot = XEN_PAGE_SIZE,
+    .mgmt_packets = 128, /* 512 KiB: netfront posts 16-32 per queue for a pool this size */
 };
