@@ -109,19 +109,6 @@ static void kvm_paging(const struct hvm_start_info *si)
     pg_map_mmio(MICROVM_GED_PAGE, PG_SIZE);
 }
 
-/* Copies the command line out of the loader's memory (truncated to
- * CMDLINE_MAX - 1 bytes), twice: `cmdline` stays raw, `words` is split. */
-static void kvm_copy_cmdline(const struct hvm_start_info *si)
-{
-    if (si->cmdline_paddr) {
-        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
-        size_t n = strnlen(src, CMDLINE_MAX - 1);
-        memcpy(cmdline, src, n);
-        cmdline[n] = '\0';
-    }
-    memcpy(words, cmdline, sizeof words);
-}
-
 /* Prints the platform's boot lines (queued on the console). */
 static void kvm_report(uint64_t hz, int apic, unsigned version, unsigned entries)
 {
@@ -147,7 +134,7 @@ void plat_start(const struct hvm_start_info *si)
                    si ? si->magic : 0);
         plat_exit(PLAT_EXIT_FAIL);
     }
-    kvm_copy_cmdline(si);
+    pvh_cmdline_copy(si, cmdline, words, CMDLINE_MAX);
     has_acpi = si->rsdp_paddr != 0;
     uint64_t hz = tsc_init();
     boot_trace_mark("clock");

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libos/x86_64/pvh.h"
+
 #define HINT_PREFIX "virtio_mmio.device="
 
 int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h)
@@ -79,4 +81,18 @@ struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, 
     }
     argv[r.argc < 0 ? 0 : r.argc] = NULL;
     return r;
+}
+
+void pvh_cmdline_copy(const struct hvm_start_info *si, char *raw, char *words, size_t len)
+{
+    size_t n = 0;
+    if (si->cmdline_paddr && len) {
+        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+        n = strnlen(src, len - 1);
+        memcpy(raw, src, n);
+    }
+    if (len) {
+        raw[n] = '\0';
+        memcpy(words, raw, n + 1);
+    }
 }

@@ -13,6 +13,7 @@
 #ifndef PVH_CMDLINE_H
 #define PVH_CMDLINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PVH_MAX_ARGS 128
@@ -41,5 +42,12 @@ struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, 
 
 /* Parses "SIZE@ADDR[:IRQ]".  Returns 0 and fills *h, or -EINVAL. */
 int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h);
+
+struct hvm_start_info;
+
+/* Copies the command line of `si` (empty when it has none) into `raw` and
+ * into `words` (the copy pvh_cmdline_split then cuts in place), each `len`
+ * bytes, at most len - 1 characters and a NUL.  Returns nothing. */
+void pvh_cmdline_copy(const struct hvm_start_info *si, char *raw, char *words, size_t len);
 
 #endif /* PVH_CMDLINE_H */

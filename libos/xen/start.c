@@ -150,13 +150,7 @@ static struct hvm_memmap_entry map_copy[MEMMAP_MAX];
  * MEMMAP_MAX entries).  Returns the copy. */
 static const struct hvm_start_info *copy_start_info(const struct hvm_start_info *si)
 {
-    if (si->cmdline_paddr) {
-        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
-        size_t n = strnlen(src, CMDLINE_MAX - 1);
-        memcpy(cmdline, src, n);
-        cmdline[n] = '\0';
-    }
-    memcpy(words, cmdline, sizeof words);
+    pvh_cmdline_copy(si, cmdline, words, CMDLINE_MAX);
     si_copy = *si;
     si_copy.cmdline_paddr = (uintptr_t)cmdline;
     uint32_t n = si->version >= 1 && si->memmap_paddr ? si->memmap_entries : 0;

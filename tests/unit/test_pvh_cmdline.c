@@ -108,10 +108,24 @@ static void test_empty_line_gives_only_the_program(void **state)
     assert_null(argv[1]);
 }
 
+static void test_copy_takes_the_line_twice_and_cuts_it_short(void **state)
+{
+    char raw[8], words[8];
+    struct hvm_start_info si = { .cmdline_paddr = (uintptr_t)"--app learning" };
+    pvh_cmdline_copy(&si, raw, words, sizeof raw);
+    assert_string_equal(raw, "--app l");
+    assert_string_equal(words, "--app l");
+    si.cmdline_paddr = 0; /* none: both empty */
+    pvh_cmdline_copy(&si, raw, words, sizeof raw);
+    assert_string_equal(raw, "");
+    assert_string_equal(words, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_are_split_on_blanks),
+        cmocka_unit_test(test_copy_takes_the_line_twice_and_cuts_it_short),
         cmocka_unit_test(test_quotes_group_and_disappear),
         cmocka_unit_test(test_unterminated_quote_runs_to_the_end),
         cmocka_unit_test(test_mmio_hints_are_taken_out),
