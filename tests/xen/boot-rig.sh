@@ -12,10 +12,17 @@
 # Console output (Xen's and dom0's) goes to standard output; the rig's own
 # lines start with "RIG:" (dom0-init.sh).  QEMU never outlives TIMEOUT: it
 # runs under `timeout`, which also forwards a TERM/INT sent to this script.
+# dom0 runs on ONE vCPU (of the machine's SMP CPUs; the domUs get the
+# rest): with two, the PV dom0 under TCG now and then saw corrupted memory
+# in freshly forked processes (xl aborting in malloc, garbage argv in vif
+# hotplug scripts, ld.so assertions) and stalled, more often the busier the
+# host.  netback is told to offer NETBACK_QUEUES queues per vif anyway (its
+# default is one per dom0 vCPU).
 # Only one rig boots at a time: it waits (LOCK_WAIT s, default 900) for
 # /tmp/sluice-xenrig.lock, held until QEMU exits.
-# Environment: TIMEOUT (s, default 600)  SMP (2: dom0 gets 2 vCPUs, so
-#   netback offers 2 queues)  MEM (2G)  DOM0_MEM (1024M)
+# Environment: TIMEOUT (s, default 600)  SMP (2 CPUs)  MEM (2G)
+#   DOM0_MEM (1024M)  DOM0_VCPUS (1; see above)  NETBACK_QUEUES (queues
+#   netback offers per vif, 2)
 #   CPU (max,+svm,+npt)  ACCEL (tcg,thread=multi: never KVM here)
 #   XEN_ARGS / DOM0_ARGS (appended to the hypervisor's / dom0's command line)
 # Exit status: QEMU's (0 after dom0 powered off), 124 on timeout.
@@ -25,12 +32,13 @@ share=${2:-}
 TIMEOUT=${TIMEOUT:-600}
 LOCK_WAIT=${LOCK_WAIT:-900}
 SMP=${SMP:-2} MEM=${MEM:-2G} DOM0_MEM=${DOM0_MEM:-1024M}
+DOM0_VCPUS=${DOM0_VCPUS:-1} NETBACK_QUEUES=${NETBACK_QUEUES:-2}
 CPU=${CPU:-max,+svm,+npt} ACCEL=${ACCEL:-tcg,thread=multi}
 for f in xen.elf vmlinuz dom0-initrd.zst; do
     [ -s "$rig/$f" ] || { echo "boot-rig: $rig/$f missing (run tests/xen/build-rig.sh $rig)" >&2; exit 1; }
 done
-xen_args="console=com1 com1=115200,8n1 dom0_mem=$DOM0_MEM,max:$DOM0_MEM dom0_max_vcpus=$SMP ${XEN_ARGS:-}"
-dom0_args="console=hvc0 earlyprintk=xen rdinit=/init quiet ${DOM0_ARGS:-}"
+xen_args="console=com1 com1=115200,8n1 dom0_mem=$DOM0_MEM,max:$DOM0_MEM dom0_max_vcpus=$DOM0_VCPUS ${XEN_ARGS:-}"
+dom0_args="console=hvc0 earlyprintk=xen rdinit=/init loglevel=4 rig.netback_queues=$NETBACK_QUEUES ${DOM0_ARGS:-}"
 extra=() fg=--foreground
 if [ -n "$share" ]; then
     share=$(realpath "$share")

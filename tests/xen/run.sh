@@ -113,12 +113,19 @@ if [ ! -s "$out/plan" ]; then
     result scenarios 1 "dom0 ran no scenario" "$tmp/console.log"
     finish
 fi
+# the step dom0 last started (its console says "XR: step NAME"; the shared
+# file may lag behind when dom0 stops)
+last=$(sed -n 's/^XR: step \([^ ]*\).*/\1/p' "$tmp/console.log" | tail -1)
 while read -r name; do
     line=$(grep -E "^(ok|FAIL) $name: " "$out/results" 2>/dev/null | tail -1)
     case $line in
     ok*) result "$name" 0 "${line#ok "$name": }" ;;
     FAIL*) result "$name" 1 "${line#FAIL "$name": }" ;;
-    *) result "$name" 1 "no result (dom0 stopped before it)" ;;
+    *) if [ "$name" = "$last" ]; then
+           result "$name" 1 "no result: it never finished (dom0 stalled, or the run hit its bound; QEMU exit $rc after $secs s)"
+       else
+           result "$name" 1 "not reached (the run ended before it)"
+       fi ;;
     esac
 done <"$out/plan"
 grep '^info ' "$out/results" 2>/dev/null

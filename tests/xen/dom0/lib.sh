@@ -31,6 +31,10 @@ RE_LINK_UP() { echo "port $1 .*link up"; }
 # plan NAME...: the names this script will report, in order.
 plan() { printf '%s\n' "$@" >"$OUT/plan"; }
 
+# step NAME: says on the console (and in $OUT/steps) that scenario NAME
+# starts, so the host can name the step during which dom0 stopped.
+step() { echo "$1" >>"$OUT/steps"; echo "XR: step $1 ($(now_ms) ms)"; }
+
 # result NAME STATUS DETAIL: records one result.  Returns STATUS.
 result() {
     local name=$1 st=$2 word=ok

@@ -281,6 +281,7 @@ for s in $SCENARIOS; do
         continue
     fi
     # in this shell (not a $(...) subshell): scenarios leave state for the next
+    step "$name"
     "s_${name//-/_}" >"$L/detail" 2>&1
     rc=$?
     if result "$name" $rc "$(tr '\n' ' ' <"$L/detail" | sed 's/ *$//')"; then
