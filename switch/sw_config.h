@@ -38,6 +38,9 @@ struct sw_config {
     const char *apps;                  /* --app LIST (embedded controller) */
     uint32_t max_flows;                /* --max-flows N; default 65536 */
     uint32_t n_packets;                /* --packets N: packet pool size */
+    uint32_t packet_slot;              /* bytes per packet buffer, 0 = PKT_DEFAULT_SLOT
+                                        * (not an option: the xen image sets a page
+                                        * so netfront grants whole pages) */
     int log_level;                     /* --log-level err|warn|info|debug */
     uint32_t stats_interval_ms;        /* --stats-interval MS: print counters; 0 = off */
     const char *mgmt;                  /* --mgmt PORTSPEC|local: the unikernel's TCP/IP

@@ -105,7 +105,9 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
         return -ENOMEM;
     }
     sw->cfg = *cfg;
-    sw->pool = pkt_pool_create(cfg->n_packets, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
+    sw->pool = pkt_pool_create(cfg->n_packets, cfg->packet_slot ? cfg->packet_slot
+                                                                : PKT_DEFAULT_SLOT,
+                               PKT_DEFAULT_HEADROOM);
     struct dp_config dcfg = {
         .max_flows = cfg->max_flows,
         .upcall_queue_len = 1024,

@@ -25,7 +25,6 @@
 
 #include "libos/kvm/kvm.h"
 #include "libos/x86_64/apic.h"
-#include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
@@ -205,27 +204,11 @@ static bool vnet_wait_tx_room(struct vnet *v, struct vnet_queue *q)
     return false;
 }
 
-/* Returns the TX pair for p: a hash of the MAC addresses and, for IPv4,
- * the IP addresses and TCP/UDP ports, so that a flow stays on one queue. */
+/* Returns the TX pair for p (netdev_flow_hash), so that a flow stays on
+ * one pair. */
 static unsigned vnet_tx_pair(const struct vnet *v, const struct pkt *p)
 {
-    if (v->n_pairs == 1 || p->len < 14)
-        return 0;
-    const uint8_t *b = p->data;
-    uint32_t h = 2166136261u;
-    unsigned end = 12;
-    if (p->len >= 34 && os_get_be16(b + 12) == 0x0800) {
-        unsigned ihl = (b[14] & 0xfu) * 4u;
-        bool l4 = (b[23] == 6 || b[23] == 17) && !(os_get_be16(b + 20) & 0x3fff);
-        end = l4 && p->len >= 14 + ihl + 4 ? 14 + ihl + 4 : 34;
-    }
-    for (unsigned i = 0; i < end; i++)
-        if (i < 12 || i >= 26)
-            h = (h ^ b[i]) * 16777619u; /* FNV-1a */
-    h ^= h >> 16; /* FNV's low bits are weak: finish with murmur3's mixer */
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    return h % v->n_pairs;
+    return v->n_pairs == 1 ? 0 : netdev_flow_hash(p) % v->n_pairs;
 }
 
 static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)

@@ -109,20 +109,6 @@ static void kvm_paging(const struct hvm_start_info *si)
     pg_map_mmio(MICROVM_GED_PAGE, PG_SIZE);
 }
 
-/* Copies the command line out of the loader's memory, twice: `cmdline`
- * stays raw, `words` is split.  One longer than CMDLINE_MAX - 1 bytes stops
- * the boot (exit 2): a truncated configuration must not run. */
-static void kvm_copy_cmdline(const struct hvm_start_info *si)
-{
-    if (si->cmdline_paddr &&
-        pvh_cmdline_copy(cmdline, sizeof cmdline, (const char *)(uintptr_t)si->cmdline_paddr)) {
-        pvh_printf("boot: command line too long (more than %d bytes); stopping\n",
-                   CMDLINE_MAX - 1);
-        plat_exit(PLAT_EXIT_USAGE);
-    }
-    memcpy(words, cmdline, sizeof words);
-}
-
 /* Prints the platform's boot lines (queued on the console). */
 static void kvm_report(uint64_t hz, int apic, unsigned version, unsigned entries)
 {
@@ -153,7 +139,11 @@ void plat_start(const struct hvm_start_info *si)
                    si ? si->magic : 0);
         plat_exit(PLAT_EXIT_FAIL);
     }
-    kvm_copy_cmdline(si);
+    if (pvh_cmdline_copy(si, cmdline, words, CMDLINE_MAX)) {
+        pvh_printf("boot: command line too long (more than %d bytes); stopping\n",
+                   CMDLINE_MAX - 1);
+        plat_exit(PLAT_EXIT_USAGE);
+    }
     has_acpi = si->rsdp_paddr != 0;
     uint64_t hz = tsc_init();
     boot_trace_mark("clock");

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libos/x86_64/pvh.h"
+
 #define HINT_PREFIX "virtio_mmio.device="
 
 /* Parses an unsigned number in C syntax at s (a digit first: no sign, no
@@ -43,15 +45,6 @@ int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h)
     h->size = size;
     h->base = base;
     h->irq = (uint32_t)irq;
-    return 0;
-}
-
-int pvh_cmdline_copy(char *dst, size_t cap, const char *src)
-{
-    size_t n = strnlen(src, cap);
-    if (n == cap)
-        return -E2BIG;
-    memcpy(dst, src, n + 1);
     return 0;
 }
 
@@ -108,4 +101,20 @@ struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, 
     }
     argv[r.argc < 0 ? 0 : r.argc] = NULL;
     return r;
+}
+
+int pvh_cmdline_copy(const struct hvm_start_info *si, char *raw, char *words, size_t len)
+{
+    if (!len)
+        return -E2BIG;
+    raw[0] = words[0] = '\0';
+    if (!si->cmdline_paddr)
+        return 0;
+    const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+    size_t n = strnlen(src, len);
+    if (n == len)
+        return -E2BIG;
+    memcpy(raw, src, n + 1);
+    memcpy(words, src, n + 1);
+    return 0;
 }

@@ -49,10 +49,14 @@ struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, 
 /* Parses "SIZE@ADDR[:IRQ]".  Returns 0 and fills *h, or -EINVAL. */
 int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h);
 
-/* Copies the NUL-terminated command line src into dst[cap].  Returns 0, or
- * -E2BIG when it does not fit (dst is left untouched): the image must then
- * refuse to boot rather than run a truncated configuration. */
-int pvh_cmdline_copy(char *dst, size_t cap, const char *src);
+struct hvm_start_info;
+
+/* Copies the command line of `si` (empty when it has none) into `raw` and
+ * into `words` (the copy pvh_cmdline_split then cuts in place), each `len`
+ * bytes.  Returns 0, or -E2BIG when the line has len or more characters
+ * (both copies are then left empty): the image must refuse to boot rather
+ * than run a truncated configuration. */
+int pvh_cmdline_copy(const struct hvm_start_info *si, char *raw, char *words, size_t len);
 
 /* Returns true when a start_info magic word is four printable ASCII bytes:
  * QEMU's PVH loader writes a command line longer than its room over the

@@ -39,7 +39,7 @@
 
 #include "libos/unix/netdev_unix.h"
 #include "libos/unix/linux_if.h"
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"

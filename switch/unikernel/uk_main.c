@@ -19,6 +19,8 @@
  *    --app firewall=fw,learning "--file=fw=deny tcp,tp_dst=22;allow";
  *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
  *    guest memory.
+ * The run loop also stops when the platform asks (uk_target.stop_requested:
+ * `xl shutdown` on xen); the program then closes its ports and returns 0.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
  * purpose: see libos/x86_64/trap.h for the kinds) and --run-ms N (stop
  * after N ms of switching, print the counters, exit 0).  --boot-trace prints
@@ -226,13 +228,15 @@ static uint64_t min4(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 }
 
 /* Runs the switch (and the TCP/IP stack, when there is one) until run_ms
- * elapses (forever when 0): busy-polls while traffic flows; after
+ * elapses (forever when 0) or the platform asks it to stop
+ * (uk_target.stop_requested): busy-polls while traffic flows; after
  * IDLE_AFTER_NS without a packet it arms every port's and the stack NIC's
  * receive wake-up and halts until a frame, the next deadline (flow,
  * connection and TCP timers, the stats line, --run-ms) or, when a device
- * cannot wake the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
-static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw_config *cfg,
-                       uint64_t run_ms)
+ * cannot wake the CPU, UNARMED_SLEEP_NS.  Returns the platform's reason,
+ * or NULL when run_ms elapsed. */
+static const char *run_switch(struct sw_switch *sw, struct uk_net *net,
+                              const struct sw_config *cfg, uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
     uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
@@ -241,8 +245,11 @@ static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw
     uint64_t last_busy = start;
     for (;;) {
         uint64_t now = os_clock_ns();
+        const char *why;
         if (now >= stop)
-            break;
+            return NULL;
+        if (uk_target.stop_requested && (why = uk_target.stop_requested()))
+            return why;
         unsigned busy = uk_net_poll(net, now);
         if (sw_switch_step(sw, now) + busy > 0) {
             last_busy = now;
@@ -308,6 +315,7 @@ int os_main(int argc, char **argv)
     sw_config_init(&cfg);
     cfg.n_packets = UK_DEFAULT_PACKETS;
     cfg.max_flows = UK_DEFAULT_MAX_FLOWS;
+    cfg.packet_slot = uk_target.packet_slot;
     if (sw_config_parse(&cfg, n, args, err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
         return PLAT_EXIT_USAGE;
@@ -370,8 +378,11 @@ int os_main(int argc, char **argv)
                       (unsigned long)(ms.used_bytes >> 10));
         if (h.boot_trace)
             boot_trace_print();
-        run_switch(sw, net, &cfg, h.run_ms);
-        pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
+        const char *why = run_switch(sw, net, &cfg, h.run_ms);
+        if (why)
+            pvh_printf("sluice: stop requested (%s)\n", why);
+        else
+            pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
         sw_switch_report_ports(sw, emit_console, NULL);
         uk_net_report(net, emit_console, NULL);
         mem_get_stats(&ms);

@@ -37,7 +37,7 @@
 #include "libos/unix/afpacket_priv.h"
 #include "libos/unix/linux_if.h"
 #include "libos/unix/netdev_unix.h"
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/pkt.h"

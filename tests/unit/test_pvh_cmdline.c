@@ -107,13 +107,14 @@ static void test_hints_up_to_4_gib_are_accepted(void **state)
 /* A command line longer than the image's buffer is refused, not cut. */
 static void test_command_line_copy_refuses_what_does_not_fit(void **state)
 {
-    char dst[8] = "keep";
-    assert_int_equal(pvh_cmdline_copy(dst, sizeof dst, "1234567"), 0);
-    assert_string_equal(dst, "1234567");
-    assert_int_equal(pvh_cmdline_copy(dst, sizeof dst, "12345678"), -E2BIG);
-    assert_string_equal(dst, "1234567");
-    assert_int_equal(pvh_cmdline_copy(dst, sizeof dst, ""), 0);
-    assert_string_equal(dst, "");
+    char raw[8], words[8];
+    struct hvm_start_info si = { .cmdline_paddr = (uintptr_t)"1234567" };
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), 0);
+    assert_string_equal(raw, "1234567");
+    si.cmdline_paddr = (uintptr_t)"12345678";
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), -E2BIG);
+    assert_string_equal(raw, "");
+    assert_string_equal(words, "");
 }
 
 /* QEMU writes an over-long command line over hvm_start_info: its magic is
@@ -148,10 +149,24 @@ static void test_empty_line_gives_only_the_program(void **state)
     assert_null(argv[1]);
 }
 
+static void test_copy_takes_the_line_twice(void **state)
+{
+    char raw[16], words[16];
+    struct hvm_start_info si = { .cmdline_paddr = (uintptr_t)"--app learning" };
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), 0);
+    assert_string_equal(raw, "--app learning");
+    assert_string_equal(words, "--app learning");
+    si.cmdline_paddr = 0; /* none: both empty */
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), 0);
+    assert_string_equal(raw, "");
+    assert_string_equal(words, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_are_split_on_blanks),
+        cmocka_unit_test(test_copy_takes_the_line_twice),
         cmocka_unit_test(test_quotes_group_and_disappear),
         cmocka_unit_test(test_unterminated_quote_runs_to_the_end),
         cmocka_unit_test(test_mmio_hints_are_taken_out),
