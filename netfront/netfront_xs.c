@@ -457,6 +457,7 @@ int nf_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     nd->priv = nf;
     nd->pool = pool;
     nd->wait_fd = -1;
+    nd->link_wakes = true; /* backend state changes arrive as xenstore watch events */
     nd->mtu = 1500;
     nd->curr = nd->advertised = nd->supported = NETDEV_F_10GB_FD | NETDEV_F_COPPER;
     snprintf(nd->name, sizeof nd->name, "vif%lu", devid);

@@ -194,10 +194,29 @@ void sw_agent_set_now(struct sw_agent *a, uint64_t now_ns)
     a->now_ns = now_ns;
 }
 
+/* Returns true when some port's carrier must be polled on a timer (its
+ * changes do not wake a halted CPU). */
+static bool links_need_timer(const struct sw_agent *a)
+{
+    uint16_t nos[DP_MAX_PORTS];
+    unsigned n = dp_ports(a->dp, nos, DP_MAX_PORTS);
+    for (unsigned i = 0; i < n; i++) {
+        const struct netdev *dev = dp_port_netdev(a->dp, nos[i]);
+        if (dev && dev->cls->poll_link && !dev->link_wakes)
+            return true;
+    }
+    return false;
+}
+
 uint64_t sw_agent_next_deadline(const struct sw_agent *a)
 {
     uint64_t t = dp_table_next_expiry(dp_table(a->dp));
-    return t < a->next_link_poll ? t : a->next_link_poll;
+    uint64_t h = a->next_link_poll;
+    if (!links_need_timer(a))
+        h = sw_pktbuf_count(&a->bufs) ? a->next_link_poll - SW_AGENT_LINK_POLL_NS +
+                                            SW_AGENT_IDLE_HOUSEKEEPING_NS
+                                      : UINT64_MAX;
+    return t < h ? t : h;
 }
 
 const struct sw_agent_stats *sw_agent_stats(const struct sw_agent *a)

@@ -78,8 +78,15 @@ void sw_agent_run(struct sw_agent *a, uint64_t now_ns);
  * handler sees a clock from before the loop last slept.  Returns nothing. */
 void sw_agent_set_now(struct sw_agent *a, uint64_t now_ns);
 
-/* Returns the earliest time sw_agent_run has timed work to do. */
+/* Returns the earliest time sw_agent_run has timed work to do: flow
+ * expiry, and the carrier poll unless every port's carrier changes wake a
+ * halted CPU (netdev.link_wakes; then only buffered packet_ins' expiry,
+ * at most once a second). */
 uint64_t sw_agent_next_deadline(const struct sw_agent *a);
+
+/* Polls every port's carrier and sends port_status MODIFY on a change.
+ * Returns nothing. */
+void sw_agent_poll_links(struct sw_agent *a);
 
 /* Returns the agent's counters. */
 const struct sw_agent_stats *sw_agent_stats(const struct sw_agent *a);

@@ -18,6 +18,10 @@
 #include "sw_pktbuf.h"
 
 #define SW_AGENT_LINK_POLL_NS (100ull * 1000000ull) /* carrier polling period */
+/* Idle, with every port's carrier changes waking the CPU by themselves
+ * (netdev.link_wakes), the agent wakes only for buffered packet_ins
+ * whose time is up: at most this often. */
+#define SW_AGENT_IDLE_HOUSEKEEPING_NS (1000ull * 1000000ull)
 
 struct sw_agent {
     struct dp *dp;
@@ -79,10 +83,6 @@ void sw_agent_features(const struct sw_req *r);
 /* Sends packet_in for every queued upcall (or drops them when nobody is
  * connected).  Returns nothing. */
 void sw_agent_drain_upcalls(struct sw_agent *a);
-
-/* Polls every port's carrier and sends port_status MODIFY on a change.
- * Returns nothing. */
-void sw_agent_poll_links(struct sw_agent *a);
 
 /* Sends port_status (reason OFPPR_*) for `port_no` to every connection.
  * Returns nothing. */

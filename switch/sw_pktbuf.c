@@ -85,3 +85,11 @@ unsigned sw_pktbuf_expire(struct sw_pktbuf *b, uint64_t now_ns)
     b->stats.expired += n;
     return n;
 }
+
+unsigned sw_pktbuf_count(const struct sw_pktbuf *b)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < SW_PKTBUF_SLOTS; i++)
+        n += b->slot[i].pkt != NULL;
+    return n;
+}

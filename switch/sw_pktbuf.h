@@ -65,4 +65,7 @@ struct pkt *sw_pktbuf_take(struct sw_pktbuf *b, uint32_t id, uint64_t now_ns, ui
 /* Releases every packet older than the TTL at now_ns.  Returns how many. */
 unsigned sw_pktbuf_expire(struct sw_pktbuf *b, uint64_t now_ns);
 
+/* Returns how many packets the table holds. */
+unsigned sw_pktbuf_count(const struct sw_pktbuf *b);
+
 #endif /* SW_PKTBUF_H */

@@ -355,6 +355,11 @@ int sw_switch_arm_wakeup(struct sw_switch *sw)
     return rc;
 }
 
+void sw_switch_after_wakeup(struct sw_switch *sw)
+{
+    sw_agent_poll_links(sw->agent);
+}
+
 int sw_switch_attach_poll(struct sw_switch *sw, struct os_poll *poll)
 {
     return sw_connmgr_attach_poll(sw->mgr, poll);

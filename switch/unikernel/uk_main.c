@@ -264,8 +264,10 @@ static const char *run_switch(struct sw_switch *sw, struct uk_net *net,
                 r = rn;
             if (r < 0 && r != -EAGAIN && wake > now + UNARMED_SLEEP_NS)
                 wake = now + UNARMED_SLEEP_NS;
-            if (r != -EAGAIN)
+            if (r != -EAGAIN) {
                 plat_idle_until(wake);
+                sw_switch_after_wakeup(sw);
+            }
         }
         if (now >= next_stats) {
             sw_switch_report_ports(sw, emit_console, NULL);

@@ -95,6 +95,11 @@ struct netdev {
     bool link_up;                /* carrier */
     bool rx_finite;              /* source ends (pcap): see netdev_rx_done */
     bool rx_eof;                 /* finite source exhausted */
+    bool link_wakes;             /* a carrier change ends the platform's idle
+                                  * halt (netfront: a xenstore watch event),
+                                  * so an idle owner need not wake on a timer
+                                  * to poll it: polling after each wake-up
+                                  * suffices */
     int wait_fd;                 /* fd readable when RX is ready, or -1 */
     uint32_t curr, advertised, supported, peer; /* NETDEV_F_* */
     struct netdev_stats stats;   /* maintained by the driver */
