@@ -241,7 +241,8 @@ void *os_calloc(size_t n, size_t size)
         return NULL;
     size_t total = n * size;
     void *p = os_malloc(total);
-    if (p)
+    /* a large block comes straight from os_page_alloc, which zeroed it */
+    if (p && heap_class(total ? total : 1) >= 0)
         memset(p, 0, total ? total : 1);
     return p;
 }

@@ -115,6 +115,21 @@ static void test_calloc_zeroes_and_checks_overflow(void **state)
     assert_null(kvm_calloc(SIZE_MAX / 2, 4));
 }
 
+/* A large block comes from the page allocator (which zeroes it): calloc
+ * leaves it alone, and it is zero even when its pages were used before. */
+static void test_calloc_large_reused_pages_are_zero(void **state)
+{
+    unsigned char *a = kvm_malloc(3 * 4096);
+    memset(a, 0xff, 3 * 4096);
+    unsigned char *keep = kvm_malloc(5000); /* a's pages are not the last */
+    kvm_free(a);
+    unsigned char *b = kvm_calloc(3, 4096);
+    assert_non_null(b);
+    for (int i = 0; i < 3 * 4096; i++)
+        assert_int_equal(b[i], 0);
+    kvm_free(keep);
+}
+
 static void test_realloc_keeps_contents(void **state)
 {
     char *a = kvm_malloc(10);
@@ -181,6 +196,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_malloc_is_aligned_distinct_and_writable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_then_malloc_reuses_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calloc_zeroes_and_checks_overflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_calloc_large_reused_pages_are_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_realloc_keeps_contents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_frees_are_counted_not_fatal, setup, teardown),
         cmocka_unit_test(test_pick_range_takes_largest_ram_above_floor),
