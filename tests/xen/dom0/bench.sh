@@ -20,7 +20,9 @@
 #   ready_guest_ms    the image's own "ready in" figure (guest clock)
 #   fwd_pps           64-byte frames h1 -> h2 arriving at h2's eth0 per
 #                     second (its rx_packets counter) while xprobe sends flat
-#                     out for PPS_SECS; offered_pps: what xprobe sent
+#                     out for PPS_SECS; offered_pps: what xprobe sent;
+#                     fwd_cpu_pct / fwd_cpu_us_per_pkt: the domU's vCPU
+#                     time over that window, as % busy and per frame
 #   tcp_mbps          iperf3 h1 -> h2, one stream, TCP_SECS (tcp4_mbps: 4)
 #   idle_cpu_ms_per_min  the CPU time Xen accounts (xprobe cpu) to a fresh
 #                     domU with --app learning and two vifs, without
@@ -145,13 +147,21 @@ for run in $(seq "$RUNS"); do
 
     sleep 1
     r0=$(rx2)
+    c0=$("$XPROBE" cpu "$D")
     sent=$(in_host 1 "$XPROBE" send eth0 "$(host_mac 2)" "$PPS_SECS" 2>>"$L/xprobe.log" |
         awk '{print $2}')
     sleep 0.5
+    c1=$("$XPROBE" cpu "$D")
     r1=$(rx2)
     if [ -n "$sent" ]; then
         out fwd_pps "$run" $(( (r1 - r0) / PPS_SECS ))
         out offered_pps "$run" $(( sent / PPS_SECS ))
+        # what forwarding cost the domU: its vCPU's busy share over the
+        # window, and its CPU time per forwarded frame
+        if [[ "$c0" =~ ^[0-9]+$ && "$c1" =~ ^[0-9]+$ ]] && [ $((r1 - r0)) -gt 0 ]; then
+            out fwd_cpu_pct "$run" "$(awk -v d=$((c1 - c0)) -v s="$PPS_SECS" 'BEGIN {printf "%.1f", d / 1e7 / (s + 0.5)}')"
+            out fwd_cpu_us_per_pkt "$run" "$(awk -v d=$((c1 - c0)) -v n=$((r1 - r0)) 'BEGIN {printf "%.2f", d / 1e3 / n}')"
+        fi
     else
         err "run $run: xprobe send failed: $(tail -1 "$L/xprobe.log")"
     fi
