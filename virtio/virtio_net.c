@@ -457,7 +457,7 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
         v->can_wake = v->vd->irq_on;
     }
     if (rc) {
-        OS_ERR("virtio", "virtio:%s (%s): cannot set up (%d)", arg, v->vd->where, rc);
+        OS_ERR("virtio", "virtio:%s (%s): cannot set up: %s", arg, v->vd->where, strerror(-rc));
         virtio_dev_reset(v->vd);
         vnet_free(v);
         return rc;
@@ -465,8 +465,8 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
     vnet_fill_netdev(v, (unsigned)idx, pool);
     virtio_dev_ready(v->vd);
     if (v->n_pairs > 1 && (rc = vnet_set_pairs(v, v->n_pairs))) {
-        OS_WARN("virtio", "%s: device refused %u queue pairs (%d); using one", v->nd.name,
-                v->n_pairs, rc);
+        OS_WARN("virtio", "%s: device refused %u queue pairs (%s); using one", v->nd.name,
+                v->n_pairs, strerror(-rc));
         v->n_pairs = 1;
     }
     for (unsigned i = 0; i < v->n_pairs; i++)

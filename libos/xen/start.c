@@ -150,7 +150,11 @@ static struct hvm_memmap_entry map_copy[MEMMAP_MAX];
  * MEMMAP_MAX entries).  Returns the copy. */
 static const struct hvm_start_info *copy_start_info(const struct hvm_start_info *si)
 {
-    pvh_cmdline_copy(si, cmdline, words, CMDLINE_MAX);
+    if (pvh_cmdline_copy(si, cmdline, words, CMDLINE_MAX)) {
+        pvh_printf("boot: command line too long (more than %d bytes); stopping\n",
+                   CMDLINE_MAX - 1);
+        plat_exit(PLAT_EXIT_USAGE);
+    }
     si_copy = *si;
     si_copy.cmdline_paddr = (uintptr_t)cmdline;
     uint32_t n = si->version >= 1 && si->memmap_paddr ? si->memmap_entries : 0;
