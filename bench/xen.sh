@@ -50,6 +50,9 @@ root=$(cd "$here/.." && pwd)
 build=${1:-build/unix}
 case $build in /*) ;; *) build=$root/$build ;; esac
 buildroot=$(dirname "$build")
+# BUILDROOT for make as `make` spells it (relative inside the tree): the .d
+# files name their objects that way (an absolute spelling misses headers)
+mkroot=${buildroot#"$root"/}
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "xen bench: needs root (the rig's debootstrap)" >&2; exit 1; }
@@ -66,10 +69,10 @@ echo "== xen: the switch domU on Xen 4.17 nested in QEMU TCG (EMULATED), $runs r
 # --- build: image, kvm image, xprobe, rig -------------------------------------
 xen_img=$buildroot/xen/sluice.xen kvm_img=$buildroot/kvm/sluice.kvm
 for t in xen kvm; do
-    make -C "$root" --no-print-directory TARGET=$t SAN= BUILDROOT="$buildroot" >"$tmp/make-$t.log" 2>&1 ||
+    make -C "$root" --no-print-directory TARGET=$t SAN= BUILDROOT="$mkroot" >"$tmp/make-$t.log" 2>&1 ||
         { echo "xen bench: make TARGET=$t failed:"; tail -5 "$tmp/make-$t.log"; exit 1; }
 done
-make -C "$root" --no-print-directory SAN= BUILDROOT="$buildroot" xprobe >"$tmp/make-xprobe.log" 2>&1 ||
+make -C "$root" --no-print-directory SAN= BUILDROOT="$mkroot" xprobe >"$tmp/make-xprobe.log" 2>&1 ||
     { echo "xen bench: make xprobe failed:"; tail -5 "$tmp/make-xprobe.log"; exit 1; }
 "$root/tests/xen/build-rig.sh" "$buildroot/xenrig" >"$tmp/rig.log" 2>&1
 rc=$?

@@ -58,7 +58,7 @@ net_up 2 >"$L/net_up.log" 2>&1 || { err "bridges and hosts: $(tail -1 "$L/net_up
 
 # create_sw MEM: xl create of the bench domU with MEM MiB.  Returns xl's status.
 create_sw() {
-    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$1" "--flows $FLOWS" 2
+    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$1" "--flows $FLOWS" xs-b1 xs-b2
     domu_create $SW "$L/xl-create-$SW.log"
 }
 destroy_sw() { timeout 30 xl destroy $SW >/dev/null 2>&1; wait_until 10 sh -c "! xl domid $SW"; }
@@ -186,7 +186,7 @@ for run in $(seq "$RUNS"); do
 
     # idle: a fresh domU as bench/ukprobe.py idles the kvm image (--app
     # learning, two ports, no traffic), from 2 s after its ready line
-    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning" 2
+    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning" xs-b1 xs-b2
     if ! domu_create $SW "$L/xl-create-$SW.log" || ! console_wait $SW "$RE_READY" 30; then
         err "run $run: the idle domU did not get ready: $(tail -1 "$L/xl-create-$SW.log")"
         destroy_sw
