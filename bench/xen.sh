@@ -16,7 +16,8 @@
 #   xl create -> first forwarded packet (ms; h1 -> h2 probe frames at 1 kHz)
 #   ready (guest clock)  the image's own "ready in" figure
 #   forwarded pps        64-byte frames h1 -> h2 through the domU (flows
-#                        in_port=1 -> 2), and what the sender offered
+#                        in_port=1 -> 2), what the sender offered, and the
+#                        domU's vCPU time meanwhile (% busy, us per frame)
 #   TCP Mbit/s           iperf3 h1 -> h2 through the domU, 1 and 4 streams
 #   idle CPU             CPU time Xen accounts to an idle domU (--app
 #                        learning, 2 vifs), ms per minute, over S seconds
@@ -49,6 +50,9 @@ root=$(cd "$here/.." && pwd)
 build=${1:-build/unix}
 case $build in /*) ;; *) build=$root/$build ;; esac
 buildroot=$(dirname "$build")
+# BUILDROOT for make as `make` spells it (relative inside the tree): the .d
+# files name their objects that way (an absolute spelling misses headers)
+mkroot=${buildroot#"$root"/}
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "xen bench: needs root (the rig's debootstrap)" >&2; exit 1; }
@@ -65,10 +69,10 @@ echo "== xen: the switch domU on Xen 4.17 nested in QEMU TCG (EMULATED), $runs r
 # --- build: image, kvm image, xprobe, rig -------------------------------------
 xen_img=$buildroot/xen/sluice.xen kvm_img=$buildroot/kvm/sluice.kvm
 for t in xen kvm; do
-    make -C "$root" --no-print-directory TARGET=$t SAN= BUILDROOT="$buildroot" >"$tmp/make-$t.log" 2>&1 ||
+    make -C "$root" --no-print-directory TARGET=$t SAN= BUILDROOT="$mkroot" >"$tmp/make-$t.log" 2>&1 ||
         { echo "xen bench: make TARGET=$t failed:"; tail -5 "$tmp/make-$t.log"; exit 1; }
 done
-make -C "$root" --no-print-directory SAN= BUILDROOT="$buildroot" xprobe >"$tmp/make-xprobe.log" 2>&1 ||
+make -C "$root" --no-print-directory SAN= BUILDROOT="$mkroot" xprobe >"$tmp/make-xprobe.log" 2>&1 ||
     { echo "xen bench: make xprobe failed:"; tail -5 "$tmp/make-xprobe.log"; exit 1; }
 "$root/tests/xen/build-rig.sh" "$buildroot/xenrig" >"$tmp/rig.log" 2>&1
 rc=$?
@@ -132,13 +136,15 @@ row first_pkt_ms "xl create -> first forwarded packet" "ms (TCG)"
 row xl_create_ms "xl create -> xl create returned" "ms (TCG)"
 row ready_guest_ms "ready after PVH entry (guest clock)" "ms (TCG)"
 row fwd_pps "forwarded 64-byte frames h1 -> h2" "pps (TCG)"
-row offered_pps "offered by the sender" "pps (TCG)"
+row offered_pps "offered by the sender (dom0, 1 vCPU)" "pps (TCG)"
+row fwd_cpu_pct "domU vCPU busy while forwarding them" "% (TCG)"
+row fwd_cpu_us_per_pkt "domU vCPU time per forwarded frame" "us (TCG)"
 row tcp_mbps "TCP h1 -> h2 (iperf3, 1 stream)" "Mbit/s (TCG)"
 row tcp4_mbps "TCP h1 -> h2 (iperf3, 4 streams)" "Mbit/s (TCG)"
 row idle_cpu_ms_per_min "idle CPU, Xen domU (vCPU time)" "ms per minute (TCG)"
 row kvm_qemu_idle_cpu_ms_per_min "idle CPU, kvm image: QEMU TCG process" "ms per minute (host)"
 awk -F, '$1 == "idle_cpu_ms_per_min" {x = $2} $1 == "kvm_qemu_idle_cpu_ms_per_min" {k = $2}
-    END { if (x != "" && k != "" && x > 0) printf "idle CPU, kvm under QEMU / Xen domU: %.0fx\n", k / x
+    END { if (x != "" && k != "" && x > 0) printf "idle CPU, kvm under QEMU / Xen domU: %.2fx\n", k / x
           else if (x != "" && k != "") print "idle CPU, kvm under QEMU / Xen domU: n/a (domU used 0)" }' "$sum"
 grep -E '^(idle_cpu_ms_per_min|kvm_qemu_idle_cpu_ms_per_min),' "$sum" |
     sed 's/^idle_cpu_ms_per_min/xen domU (vCPU)/; s/^kvm_qemu_idle_cpu_ms_per_min/kvm: QEMU TCG process/' |

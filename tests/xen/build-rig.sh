@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/xen/build-rig.sh — builds the Xen test rig from Debian bookworm packages:
 # a real Xen 4.17 hypervisor and a Linux 6.1 PV dom0 (xen-netback, xl,
-# xenstored, xenconsoled, iproute2, busybox, iperf3, ping, nc) that boot nested under
+# xenstored, xenconsoled, iproute2, busybox, iperf3, ping, nc, ovs-ofctl) that boot nested under
 # QEMU TCG (tests/xen/boot-rig.sh).
 #
 # Usage: tests/xen/build-rig.sh RIGDIR       (e.g. build/xenrig)
@@ -24,7 +24,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 RIG=$(realpath -m "${1:?usage: build-rig.sh RIGDIR}")
-DOM0_PKGS=xen-utils-4.17,iproute2,kmod,busybox,procps,iperf3,iputils-ping,netcat-openbsd
+DOM0_PKGS=xen-utils-4.17,iproute2,kmod,busybox,procps,iperf3,iputils-ping,netcat-openbsd,openvswitch-common
 # Kernel modules dom0 loads (their dependencies are added).
 MODS="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-netback bridge veth
       9p 9pnet_virtio virtio_pci"

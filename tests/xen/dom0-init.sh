@@ -17,7 +17,7 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
-mkdir -p /run/xen /run/xenstored /run/lock /var/log/xen/console /var/run/netns
+mkdir -p /run/xen /run/xenstored /run/lock /run/openvswitch /var/log/xen/console /var/run/netns
 hostname dom0
 ip link set lo up
 up() { cut -d' ' -f1 /proc/uptime; }

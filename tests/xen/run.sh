@@ -9,12 +9,14 @@
 #             (about 70 s the first time, a second when cached).  When it
 #             cannot be built here (no mirror, no disk) the suite prints
 #             that in one line and counts it as skipped, never as passed.
-# 2. image    make TARGET=xen SAN= BUILDROOT=BUILDROOT -> BUILDROOT/xen/sluice.xen
+# 2. image    make TARGET=xen SAN= BUILDROOT=BUILDROOT -> BUILDROOT/xen/sluice.xen,
+#             and the unix build's sluice-controller (for dom0)
 # 3. boot     ONE boot of the rig under QEMU TCG (tests/xen/boot-rig.sh,
 #             bounded by XEN_TIMEOUT, default 420 s) runs every scenario of
 #             tests/xen/dom0/suite.sh in dom0 (see its header: xl create with
 #             three vifs, Connected and 2 queues per vif, pings between every
-#             pair of hosts, TCP, detach/attach, shutdown, crash).  dom0
+#             pair of hosts, TCP, detach/attach, shutdown, crash; then
+#             sluice-controller and ovs-ofctl over a management vif).  dom0
 #             writes its plan and one result line per scenario into the
 #             shared folder; a planned scenario without a result (dom0 hung,
 #             QEMU timed out) counts as failed.
@@ -33,6 +35,10 @@ root=$(cd "$here/../.." && pwd)
 build=${1:?usage: run.sh BUILD_DIR}
 case $build in /*) ;; *) build=$root/$build ;; esac
 buildroot=$(dirname "$build")
+# make gets BUILDROOT as `make test` spells it (relative to the tree when it
+# is inside): the .d files name their objects that way, and an absolute
+# spelling would make make miss every header dependency (stale objects).
+mkroot=${buildroot#"$root"/}
 rig=$buildroot/xenrig
 XEN_TIMEOUT=${XEN_TIMEOUT:-420}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-xen.XXXXXX") || exit 1
@@ -78,12 +84,18 @@ result rig-build $rc "$(tail -1 "$tmp/rig.log" | sed 's/^\[xenrig [0-9:]*\] //')
 # 2. the image
 image=${XEN_IMAGE:-$buildroot/xen/sluice.xen}
 if [ -z "${XEN_IMAGE:-}" ]; then
-    (cd "$root" && make --no-print-directory TARGET=xen SAN= BUILDROOT="$buildroot") >"$tmp/make.log" 2>&1
+    (cd "$root" && make --no-print-directory TARGET=xen SAN= BUILDROOT="$mkroot") >"$tmp/make.log" 2>&1
     rc=$?
     [ $rc = 0 ] && [ -s "$image" ]
     result image-build $? "make TARGET=xen: $( [ -s "$image" ] && echo "$(stat -c %s "$image") bytes" || echo "no $image")" "$tmp/make.log"
     [ $rc = 0 ] && [ -s "$image" ] || finish
 fi
+
+# the controller the OpenFlow scenarios run in dom0 (unsanitized: dom0 has
+# no ASan runtime; it links only libc)
+ctl=$buildroot/unix/sluice-controller
+(cd "$root" && make --no-print-directory TARGET=unix SAN= BUILDROOT="$mkroot" "$mkroot/unix/sluice-controller") >"$tmp/make-ctl.log" 2>&1
+result controller-build $? "make $ctl" "$tmp/make-ctl.log"
 
 # 3. one boot running every scenario
 share=$tmp/share
@@ -91,6 +103,7 @@ mkdir -p "$share/out"
 cp "$here/dom0/suite.sh" "$share/test.sh"
 cp "$here/dom0/lib.sh" "$share/"
 cp "$image" "$share/sluice.xen"
+cp "$ctl" "$share/" 2>/dev/null
 printf 'IMAGE=/rig/sluice.xen\nMEM=%s\n' "${XEN_MEM:-16}" >"$share/env"
 t0=$(date +%s)
 TIMEOUT=$XEN_TIMEOUT "$here/boot-rig.sh" "$rig" "$share" >"$tmp/console.log" 2>&1 &

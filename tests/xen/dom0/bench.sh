@@ -20,7 +20,9 @@
 #   ready_guest_ms    the image's own "ready in" figure (guest clock)
 #   fwd_pps           64-byte frames h1 -> h2 arriving at h2's eth0 per
 #                     second (its rx_packets counter) while xprobe sends flat
-#                     out for PPS_SECS; offered_pps: what xprobe sent
+#                     out for PPS_SECS; offered_pps: what xprobe sent;
+#                     fwd_cpu_pct / fwd_cpu_us_per_pkt: the domU's vCPU
+#                     time over that window, as % busy and per frame
 #   tcp_mbps          iperf3 h1 -> h2, one stream, TCP_SECS (tcp4_mbps: 4)
 #   idle_cpu_ms_per_min  the CPU time Xen accounts (xprobe cpu) to a fresh
 #                     domU with --app learning and two vifs, without
@@ -56,7 +58,7 @@ net_up 2 >"$L/net_up.log" 2>&1 || { err "bridges and hosts: $(tail -1 "$L/net_up
 
 # create_sw MEM: xl create of the bench domU with MEM MiB.  Returns xl's status.
 create_sw() {
-    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$1" "--flows $FLOWS" 2
+    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$1" "--flows $FLOWS" xs-b1 xs-b2
     domu_create $SW "$L/xl-create-$SW.log"
 }
 destroy_sw() { timeout 30 xl destroy $SW >/dev/null 2>&1; wait_until 10 sh -c "! xl domid $SW"; }
@@ -145,13 +147,21 @@ for run in $(seq "$RUNS"); do
 
     sleep 1
     r0=$(rx2)
+    c0=$("$XPROBE" cpu "$D")
     sent=$(in_host 1 "$XPROBE" send eth0 "$(host_mac 2)" "$PPS_SECS" 2>>"$L/xprobe.log" |
         awk '{print $2}')
     sleep 0.5
+    c1=$("$XPROBE" cpu "$D")
     r1=$(rx2)
     if [ -n "$sent" ]; then
         out fwd_pps "$run" $(( (r1 - r0) / PPS_SECS ))
         out offered_pps "$run" $(( sent / PPS_SECS ))
+        # what forwarding cost the domU: its vCPU's busy share over the
+        # window, and its CPU time per forwarded frame
+        if [[ "$c0" =~ ^[0-9]+$ && "$c1" =~ ^[0-9]+$ ]] && [ $((r1 - r0)) -gt 0 ]; then
+            out fwd_cpu_pct "$run" "$(awk -v d=$((c1 - c0)) -v s="$PPS_SECS" 'BEGIN {printf "%.1f", d / 1e7 / (s + 0.5)}')"
+            out fwd_cpu_us_per_pkt "$run" "$(awk -v d=$((c1 - c0)) -v n=$((r1 - r0)) 'BEGIN {printf "%.2f", d / 1e3 / n}')"
+        fi
     else
         err "run $run: xprobe send failed: $(tail -1 "$L/xprobe.log")"
     fi
@@ -176,7 +186,7 @@ for run in $(seq "$RUNS"); do
 
     # idle: a fresh domU as bench/ukprobe.py idles the kvm image (--app
     # learning, two ports, no traffic), from 2 s after its ready line
-    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning" 2
+    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning" xs-b1 xs-b2
     if ! domu_create $SW "$L/xl-create-$SW.log" || ! console_wait $SW "$RE_READY" 30; then
         err "run $run: the idle domU did not get ready: $(tail -1 "$L/xl-create-$SW.log")"
         destroy_sw

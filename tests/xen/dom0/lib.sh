@@ -94,14 +94,17 @@ vif_mac() { printf '02:00:00:aa:00:%02x\n' "$1"; }
 in_host() { local i=$1; shift; ip netns exec "xs-h$i" "$@"; }
 ns() { echo "xs-h$1"; }
 
-# domu_config FILE NAME IMAGE MEMORY_MIB EXTRA NVIFS: writes an xl
-# configuration (domu_create expects it in /tmp/NAME.cfg): PVH, one vCPU, NVIFS vifs on xs-b1.., preserved after
+# domu_config FILE NAME IMAGE MEMORY_MIB EXTRA BRIDGE...: writes an xl
+# configuration (domu_create expects it in /tmp/NAME.cfg): PVH, one vCPU,
+# one vif per BRIDGE in order (vif I-1 gets MAC vif_mac I), preserved after
 # poweroff and crash (so the test can look at its state; the caller
 # destroys it).
 domu_config() {
-    local file=$1 name=$2 image=$3 mem=$4 extra=$5 n=$6 i vifs=""
-    for i in $(seq "$n"); do
-        vifs="$vifs${vifs:+, }'bridge=xs-b$i,mac=$(vif_mac "$i")'"
+    local file=$1 name=$2 image=$3 mem=$4 extra=$5 i=0 b vifs=""
+    shift 5
+    for b in "$@"; do
+        i=$((i + 1))
+        vifs="$vifs${vifs:+, }'bridge=$b,mac=$(vif_mac "$i")'"
     done
     cat >"$file" <<EOF
 name = "$name"

@@ -30,9 +30,22 @@
 #   crash            a second domU with --crash-test ud2: xl reports reason
 #                    code 3 (crash), xl list shows it crashed ("c"), its
 #                    console has the exception dump
+# and the OpenFlow channel over the image's own TCP/IP stack, on a third
+# domU whose third vif is its management vif (--mgmt netfront:2):
+#   ctl-connect      it connects to sluice-controller (--app learning) in
+#                    dom0; the controller says it joined with 2 ports
+#   ctl-pings        h1 <-> h2 ping through it (fail-mode secure: only what
+#                    the controller set up forwards)
+#   ofctl            ovs-ofctl show / dump-flows / dump-ports against its
+#                    --listen: ports 1(vif0) 2(vif1) (the management vif is
+#                    no port), learned flows with packets, port 1 counters
+#   ctl-portstatus   ovs-ofctl monitor sees PORT_STATUS vif1 LINK_DOWN on xl
+#                    network-detach and vif1 up again on network-attach; h1
+#                    pings h2 again under the controller
 #
 # Environment (from the host, also through /rig/env): IMAGE
-# (/rig/sluice.xen), MEM (MiB, 16).  Results go to /rig/out/results
+# (/rig/sluice.xen), MEM (MiB, 16); /rig/sluice-controller is the unix
+# build's controller (it needs only libc).  Results go to /rig/out/results
 # (lib.sh); the logs of a domain with a failed check go to /rig/out/logs.
 # Exit status 0 when every scenario passed.
 set -u
@@ -50,7 +63,8 @@ D=
 # --- the scenarios: each prints its detail and returns 0 on success ---------
 
 s_create() {
-    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning --stats-interval 2000" 3
+    domu_config /tmp/$SW.cfg $SW "$IMAGE" "$MEM" "--app learning --stats-interval 2000" \
+        xs-b1 xs-b2 xs-b3
     net_up 3 >"$L/net_up.log" 2>&1 || { echo "bridges and hosts: $(tail -1 "$L/net_up.log")"; return 1; }
     T_CREATE=$(now_ms)
     domu_create $SW "$L/xl-create.log"
@@ -237,7 +251,7 @@ s_shutdown() {
 
 s_crash() {
     local C=swcrash rc reason state
-    domu_config /tmp/$C.cfg $C "$IMAGE" "$MEM" "--crash-test ud2" 0
+    domu_config /tmp/$C.cfg $C "$IMAGE" "$MEM" "--crash-test ud2"
     domu_create $C "$L/xl-create-crash.log"
     rc=$?
     wait_until 20 xl_log_has $C 'reason code'
@@ -252,6 +266,98 @@ s_crash() {
     return $rc
 }
 
+# --- the OpenFlow channel over the image's TCP/IP stack ---------------------
+# A third domU, swof: vifs on xs-b1 and xs-b2 (hosts h1, h2) are its ports;
+# its third vif, on bridge xs-m where dom0 has 10.9.9.1/24, is the
+# management vif of its own TCP/IP stack (--mgmt netfront:2, 10.9.9.2/24).
+# Out of that vif it connects to sluice-controller (learning app) in dom0
+# and listens for ovs-ofctl.  In fail-mode secure (the default) it forwards
+# nothing the controller did not set up.
+OF=swof OF_IP=10.9.9.2 CTL_IP=10.9.9.1 CTL_PID=
+CTL_LOG=$L/controller.log MON_LOG=$L/ofctl-monitor.log
+ofctl() { timeout 20 ovs-ofctl -O OpenFlow10 --timeout=15 "$@" "tcp:$OF_IP:6653"; }
+
+s_ctl_connect() {
+    local t
+    { ip link add xs-m address 02:00:00:bb:00:99 type bridge && ip link set xs-m up &&
+      ip addr add "$CTL_IP/24" dev xs-m; } >"$L/mgmt.log" 2>&1 ||
+        { echo "management bridge: $(tail -1 "$L/mgmt.log")"; return 1; }
+    timeout 900 "$here/sluice-controller" --listen "ptcp:6653:$CTL_IP" --app learning \
+        >"$CTL_LOG" 2>&1 &
+    CTL_PID=$!
+    wait_until 10 sh -c "ss -Hltn | grep -q '$CTL_IP:6653 '" ||
+        { echo "sluice-controller does not listen: $(tail -1 "$CTL_LOG")"; return 1; }
+    domu_config /tmp/$OF.cfg $OF "$IMAGE" "$MEM" \
+        "--mgmt netfront:2 --ip $OF_IP/24 --controller tcp:$CTL_IP:6653 --listen ptcp:6653" \
+        xs-b1 xs-b2 xs-m
+    t=$(now_ms)
+    domu_create $OF "$L/xl-create-$OF.log" || { echo "xl create: $(tail -1 "$L/xl-create-$OF.log")"; return 1; }
+    wait_until 60 grep -q 'joined with' "$CTL_LOG"
+    local rc=$?
+    console_wait $OF "address $OF_IP" 5
+    echo "controller: '$(grep -m1 'joined with' "$CTL_LOG" | sed 's/^INFO //')' $(( $(now_ms) - t )) ms after xl create; image: '$CONSOLE_LINE'"
+    [ $rc = 0 ] && [ -n "$CONSOLE_LINE" ] && grep -q 'joined with 2 ports' "$CTL_LOG"
+}
+
+s_ctl_pings() {
+    local rc=0
+    ping_ok 1 2 >"$L/ping-ctl-1-2.log" 2>&1 || rc=1
+    ping_ok 2 1 >"$L/ping-ctl-2-1.log" 2>&1 || rc=1
+    echo "h1 <-> h2 through $OF under sluice-controller: $([ $rc = 0 ] && echo ok || echo FAILED)"
+    return $rc
+}
+
+s_ofctl() {
+    local rc=0
+    ofctl show >"$L/ofctl-show.log" 2>&1 && grep -q ' 1(vif0)' "$L/ofctl-show.log" &&
+        grep -q ' 2(vif1)' "$L/ofctl-show.log" && ! grep -q 'vif2' "$L/ofctl-show.log" ||
+        { echo -n "show: ports not 1(vif0) 2(vif1) only; "; rc=1; }
+    ofctl dump-flows >"$L/ofctl-flows.log" 2>&1
+    local n
+    n=$(grep -c 'n_packets=[1-9]' "$L/ofctl-flows.log")
+    [ "$n" -ge 2 ] || { echo -n "dump-flows: $n flows with packets; "; rc=1; }
+    ofctl dump-ports >"$L/ofctl-ports.log" 2>&1 && grep -qE 'port +1: rx pkts=[1-9]' "$L/ofctl-ports.log" ||
+        { echo -n "dump-ports: no rx on port 1; "; rc=1; }
+    echo "ovs-ofctl over the management vif: show $(grep -oE ' [0-9]+\(vif[0-9]+\)' "$L/ofctl-show.log" | tr -d ' ' | tr '\n' ' '); $n learned flows with packets; $(grep -oE 'port +1: rx pkts=[0-9]+' "$L/ofctl-ports.log")"
+    return $rc
+}
+
+# port_status_lines PORT_NAME: the monitor's PORT_STATUS messages for the
+# port, one line each (ovs-ofctl prints each over several lines: the
+# reason and "N(NAME): addr:..." on the first, "state: ..." a few below).
+port_status_lines() {
+    awk -v p="$1" '/PORT_STATUS/ { cur = index($0, "(" p ")") ? $0 : ""; next }
+        cur != "" && /state:/ { print cur " " $0; cur = "" }' "$MON_LOG"
+}
+# ps_down / ps_up: the monitor has seen vif1 go down / come back up.
+ps_down() { port_status_lines vif1 | grep -q LINK_DOWN; }
+ps_up() { port_status_lines vif1 | awk '/LINK_DOWN/ {d = NR} !/LINK_DOWN/ && d {u = 1} END {exit !u}'; }
+
+s_ctl_portstatus() {
+    local mpid rc down up back t
+    timeout 120 ovs-ofctl -O OpenFlow10 monitor "tcp:$OF_IP:6653" >"$MON_LOG" 2>&1 &
+    mpid=$!
+    wait_until 10 sh -c "ss -Htn state established '( dport = :6653 )' | grep -q '$OF_IP:6653'"
+    sleep 1
+    timeout 40 xl network-detach $OF 1 >"$L/xl-detach-$OF.log" 2>&1
+    rc=$?
+    wait_until 15 ps_down
+    down=$?
+    t=$(now_ms)
+    timeout 40 xl network-attach $OF devid=1 bridge=xs-b2 "mac=$(vif_mac 2)" >"$L/xl-attach-$OF.log" 2>&1 || rc=1
+    local ta=$(( $(now_ms) - t ))
+    t=$(now_ms)
+    wait_until 20 ps_up
+    up=$?
+    wait_until 40 ping_ok 1 2 1
+    back=$?
+    kill $mpid 2>/dev/null; wait $mpid 2>/dev/null
+    echo -n "xl network-detach/attach exit $rc; ovs-ofctl monitor saw: "
+    port_status_lines vif1 | sed 's/  */ /g' | tr '\n' ';'
+    echo " xl network-attach took $ta ms; h1 -> h2 $([ $back = 0 ] && echo "answered again $(( $(now_ms) - t )) ms after it returned" || echo 'not answered after the attach')"
+    [ $rc = 0 ] && [ $down = 0 ] && [ $up = 0 ] && [ $back = 0 ]
+}
+
 # queue_irqs: how many interrupts each vif queue's event channels raised in
 # dom0 (netback's vifD.N-qQ[-tx|-rx]), one "NAME=COUNT" per channel.
 queue_irqs() {
@@ -264,7 +370,8 @@ queue_irqs() {
 # NAME:PREREQUISITE... (a scenario runs only when its prerequisites passed)
 SCENARIOS="create ready:create vifs-connected:ready queues:vifs-connected
     ping-pairs:vifs-connected tcp-iperf3:ping-pairs tcp-bulk:ping-pairs
-    detach:ping-pairs attach:detach shutdown:ready crash"
+    detach:ping-pairs attach:detach shutdown:ready crash
+    ctl-connect ctl-pings:ctl-connect ofctl:ctl-pings ctl-portstatus:ctl-pings"
 names=()
 for s in $SCENARIOS; do names+=("${s%%:*}"); done
 plan "${names[@]}"
@@ -294,4 +401,9 @@ done
 [ -n "$PING_PID" ] && kill "$PING_PID" 2>/dev/null
 [ -n "$D" ] && save_logs $SW
 timeout 30 xl destroy $SW >/dev/null 2>&1
+if [ -n "$(domid $OF)" ]; then
+    save_logs $OF
+    timeout 30 xl destroy $OF >/dev/null 2>&1
+fi
+[ -n "$CTL_PID" ] && kill "$CTL_PID" 2>/dev/null
 exit $failed
