@@ -114,14 +114,8 @@ no_sanitizer_report() {
 }
 
 cleanup() {
-    local p
     sluice_stop
-    for p in "${PIDS[@]}"; do
-        kill "$p" 2>/dev/null
-    done
-    for p in "${PIDS[@]}"; do
-        wait "$p" 2>/dev/null
-    done
+    stop_pids
     topo_down
     if [ -n "${KEEP_LOGS:-}" ]; then
         echo "# logs kept in $TMPD"

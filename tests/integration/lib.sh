@@ -195,7 +195,8 @@ peer_stop() { if [ "$PEER" = ovs ]; then ovs_stop; else sluice_stop; fi; }
 # Does the switch answer OpenFlow on $OFPORT?  Returns 0 when it does.
 peer_answers() { ofctl show "$(OFCTL_TARGET)" >/dev/null 2>&1; }
 
-cleanup() {
+# Stops every background process in PIDS and reaps it.  Returns 0.
+stop_pids() {
     local p
     for p in "${PIDS[@]}"; do
         kill "$p" 2>/dev/null
@@ -203,6 +204,11 @@ cleanup() {
     for p in "${PIDS[@]}"; do
         wait "$p" 2>/dev/null
     done
+    return 0
+}
+
+cleanup() {
+    stop_pids
     peer_stop
     [ "$PEER" = ovs ] || ovs_stop
     topo_down
