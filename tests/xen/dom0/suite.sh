@@ -30,7 +30,14 @@
 #   crash            a second domU with --crash-test ud2: xl reports reason
 #                    code 3 (crash), xl list shows it crashed ("c"), its
 #                    console has the exception dump
-# and the OpenFlow channel over the image's own TCP/IP stack, on a third
+#   idle             a third domU with static flows only (no app, no
+#                    stats line, so no timer of its own): over 20 s of no
+#                    traffic Xen accounts it under 0.15 s of vCPU (it halts
+#                    on its event channels and wakes for nothing), and
+#                    still idle, xl network-detach of its vif 1 reaches it
+#                    at once (the xenstore watch event wakes it: "port 2
+#                    link down" on its console within 10 s)
+# and the OpenFlow channel over the image's own TCP/IP stack, on a fourth
 # domU whose third vif is its management vif (--mgmt netfront:2):
 #   ctl-connect      it connects to sluice-controller (--app learning) in
 #                    dom0; the controller says it joined with 2 ports
@@ -266,8 +273,35 @@ s_crash() {
     return $rc
 }
 
+# vcpu_time NAME: the seconds of vCPU time Xen accounts the domain (xl
+# vcpu-list, 0.1 s resolution).
+vcpu_time() { xl vcpu-list "$1" 2>/dev/null | awk 'NR == 2 {print $6}'; }
+
+s_idle() {
+    local I=swidle t0 t1 used rc=0 down
+    domu_config /tmp/$I.cfg $I "$IMAGE" "$MEM" \
+        "--flows in_port=1,actions=output:2;in_port=2,actions=output:1" xs-b1 xs-b2
+    domu_create $I "$L/xl-create-$I.log" && console_wait $I "$RE_READY" 30 ||
+        { echo "$I did not get ready: $(tail -1 "$L/xl-create-$I.log")"; save_logs $I;
+          timeout 30 xl destroy $I >/dev/null 2>&1; return 1; }
+    sleep 2
+    t0=$(vcpu_time $I)
+    sleep 20
+    t1=$(vcpu_time $I)
+    used=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+    awk -v u="$used" 'BEGIN {exit !(u < 0.15)}' || rc=1
+    timeout 40 xl network-detach $I 1 >"$L/xl-detach-$I.log" 2>&1 || rc=1
+    console_wait $I "$(RE_LINK_DOWN 2)" 10
+    down=$?
+    [ $down = 0 ] || rc=1
+    echo "vCPU time over 20 idle seconds: ${used} s (from ${t0} to ${t1}); idle xl network-detach: $([ $down = 0 ] && echo "'$CONSOLE_LINE'" || echo 'no link-down line within 10 s')"
+    [ $rc = 0 ] || save_logs $I
+    timeout 30 xl destroy $I >/dev/null 2>&1
+    return $rc
+}
+
 # --- the OpenFlow channel over the image's TCP/IP stack ---------------------
-# A third domU, swof: vifs on xs-b1 and xs-b2 (hosts h1, h2) are its ports;
+# A fourth domU, swof: vifs on xs-b1 and xs-b2 (hosts h1, h2) are its ports;
 # its third vif, on bridge xs-m where dom0 has 10.9.9.1/24, is the
 # management vif of its own TCP/IP stack (--mgmt netfront:2, 10.9.9.2/24).
 # Out of that vif it connects to sluice-controller (learning app) in dom0
@@ -370,7 +404,7 @@ queue_irqs() {
 # NAME:PREREQUISITE... (a scenario runs only when its prerequisites passed)
 SCENARIOS="create ready:create vifs-connected:ready queues:vifs-connected
     ping-pairs:vifs-connected tcp-iperf3:ping-pairs tcp-bulk:ping-pairs
-    detach:ping-pairs attach:detach shutdown:ready crash
+    detach:ping-pairs attach:detach shutdown:ready crash idle
     ctl-connect ctl-pings:ctl-connect ofctl:ctl-pings ctl-portstatus:ctl-pings"
 names=()
 for s in $SCENARIOS; do names+=("${s%%:*}"); done
