@@ -45,8 +45,12 @@ PORTABLE_CFLAGS := $(CFLAGS_BASE) -ffreestanding -nostdinc -isystem $(GCC_INC) \
 	-Ilibos/include -Ilibos/libc/include
 HOSTED_CFLAGS := $(CFLAGS_BASE) -D_GNU_SOURCE -Ilibos/include
 
-PORTABLE_DIRS := openflow datapath controller switch libos/common
-PORTABLE_SRC := $(sort $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS))))
+PORTABLE_DIRS := openflow datapath controller switch libos/common libos/net
+# os/stream.h over libos/net (the unikernel images' streams): portable, but
+# not in libsluice.a, where the unix target has libos/unix/stream.c; the
+# image rules and the hosted tools that want it link it by name.
+NET_STREAM_SRC := libos/net/net_stream.c
+PORTABLE_SRC := $(filter-out $(NET_STREAM_SRC),$(sort $(wildcard $(addsuffix /*.c,$(PORTABLE_DIRS)))))
 HOSTED_SRC_unix := $(sort $(wildcard libos/unix/*.c switch/unix/*.c))
 MAIN_SRC := $(filter %_main.c,$(HOSTED_SRC_$(TARGET)))
 LIB_SRC := $(PORTABLE_SRC) $(filter-out %_main.c,$(HOSTED_SRC_$(TARGET)))
@@ -67,7 +71,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 .PHONY: all deps run test unit pcap-tests check-freestanding clean help
 all: $(PROGRAMS)
 
-$(call obj,$(PORTABLE_SRC)): $(BUILD)/obj/%.o: %.c
+$(call obj,$(PORTABLE_SRC) $(NET_STREAM_SRC)): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(PORTABLE_CFLAGS) -c $< -o $@
 

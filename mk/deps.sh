@@ -10,7 +10,8 @@ set -e
 PKGS="build-essential clang llvm libclang-rt-14-dev libcmocka-dev libpcap-dev pkg-config
  python3-scapy openvswitch-common openvswitch-switch tshark tcpreplay iperf3 iproute2 iputils-ping
  libnl-3-dev libnl-route-3-dev libnl-genl-3-dev gnuplot-nox bc
- python3-os-ken netsniff-ng valgrind linux-perf dpdk-dev librte-net-null23 librte-mempool-ring23"
+ python3-os-ken netsniff-ng valgrind linux-perf dpdk-dev librte-net-null23 librte-mempool-ring23
+ dnsmasq-base"
 BACKPORTS=/etc/apt/sources.list.d/sluice-bookworm-backports.sources
 missing=""
 for p in $PKGS; do

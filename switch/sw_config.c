@@ -29,6 +29,11 @@ static const char usage[] =
     "                           (secure, default) or act as a MAC-learning switch\n"
     "  --app LIST               embedded controller apps: learning[=idle:N], static=FILE,\n"
     "                           firewall=FILE\n"
+    "Unikernel images (their own TCP/IP stack for --controller/--listen):\n"
+    "  --mgmt PORTSPEC|local    a management NIC the flow table never sees (out of band),\n"
+    "                           or `local`: in band on the datapath's LOCAL port (the\n"
+    "                           default without --mgmt; the flow table must pass it)\n"
+    "  --ip ADDR/LEN[,GATEWAY]|dhcp  the stack's address (default: DHCP)\n"
     "Tuning and diagnostics:\n"
     "  --max-flows N            flow table size (default 65536)\n"
     "  --packets N              packet buffers in the pool (default 8192)\n"
@@ -127,6 +132,14 @@ static int apply(struct sw_config *cfg, const char *name, const char *val, char 
         if (parse_u64(val, 10, 0, 86400000, &v))
             goto bad;
         cfg->stats_interval_ms = (uint32_t)v;
+    } else if (!strcmp(name, "mgmt")) {
+        if (strcmp(val, "local") && (!strchr(val, ':') || val[strlen(val) - 1] == ':'))
+            goto bad;
+        cfg->mgmt = val;
+    } else if (!strcmp(name, "ip")) {
+        if (!*val)
+            goto bad;
+        cfg->ip = val; /* checked where the stack is made (libos/net net_parse_ipspec) */
     } else if (!strcmp(name, "log-level")) {
         int l = os_log_level_from_name(val);
         if (l < 0)

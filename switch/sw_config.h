@@ -36,6 +36,9 @@ struct sw_config {
     uint32_t n_packets;                /* --packets N: packet pool size */
     int log_level;                     /* --log-level err|warn|info|debug */
     uint32_t stats_interval_ms;        /* --stats-interval MS: print counters; 0 = off */
+    const char *mgmt;                  /* --mgmt PORTSPEC|local: the unikernel's TCP/IP
+                                        * interface (a NIC, or in band on LOCAL) */
+    const char *ip;                    /* --ip ADDR/LEN[,GW] | dhcp (unikernel; default dhcp) */
     bool help;                         /* --help */
     bool version;                      /* --version */
 };

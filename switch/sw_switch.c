@@ -60,7 +60,10 @@ static uint64_t pick_dpid(const struct sw_switch *sw)
 static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
 {
     sw->dpid = pick_dpid(sw);
-    struct sw_connmgr_config mc = { .tx_max_bytes = 32u << 20 };
+    /* Retry a lost controller twice a second at least (back-off 0.1 s to
+     * 0.5 s), so the switch is back within a second of its controller. */
+    struct sw_connmgr_config mc = { .tx_max_bytes = 32u << 20,
+                                    .backoff_max_ns = 500 * OS_NS_PER_MS };
     sw->agent = sw_agent_create(sw->dp, sw->pool, sw->dpid);
     struct sw_connmgr_cbs cbs = { sw_agent_on_connect, sw_agent_on_message,
                                   sw_agent_on_disconnect, sw->agent };
@@ -137,6 +140,11 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
     }
     *out = sw;
     return 0;
+}
+
+int sw_switch_add_local_port(struct sw_switch *sw, struct netdev *dev)
+{
+    return dp_add_port(sw->dp, dev, DP_PORT_LOCAL);
 }
 
 void sw_switch_destroy(struct sw_switch *sw)

@@ -36,6 +36,7 @@
 #include "sw_config.h"
 
 struct sw_switch;
+struct netdev;
 
 /* Counters of the switch itself (the datapath and ports keep their own). */
 struct sw_stats {
@@ -59,6 +60,12 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
  * reason in err (unknown app, unreadable or bad file). */
 int sw_switch_start_apps(struct sw_switch *sw, ctl_read_file_fn *rf, void *rf_arg,
                          uint64_t now_ns, char *err, size_t errlen);
+
+/* Adds `dev` as the datapath's LOCAL port (OFPP_LOCAL): the in-band
+ * interface of the unikernel's TCP/IP stack (libos/net/net_pair.h).  The
+ * caller keeps the netdev and closes it after sw_switch_destroy.  Returns 0
+ * or the dp_add_port error (-EEXIST when there is one already). */
+int sw_switch_add_local_port(struct sw_switch *sw, struct netdev *dev);
 
 /* Closes every port (flushing outputs) and frees everything.  NULL ignored. */
 void sw_switch_destroy(struct sw_switch *sw);

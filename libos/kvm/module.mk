@@ -16,7 +16,8 @@
 # Test: tests/kvm/run.sh (builds this target itself and boots it in QEMU).
 
 # libos/pvh and switch/unikernel are shared with the xen image; libos/kvm,
-# virtio/ and switch/kvm are this image's own.
+# virtio/ and switch/kvm are this image's own.  os/stream.h is libos/net's
+# (NET_STREAM_SRC, from the top Makefile), as on every unikernel image.
 KVM_C_SRC := $(sort $(wildcard libos/x86_64/*.c libos/pvh/*.c libos/kvm/*.c \
 	libos/libc/src/*.c virtio/*.c switch/unikernel/*.c switch/kvm/*.c))
 KVM_ASM_SRC := $(sort $(wildcard libos/x86_64/*.S))
@@ -33,7 +34,7 @@ $(error SAN=$(SAN): sanitizers need a host runtime; build TARGET=kvm without SAN
 endif
 PORTABLE_CFLAGS += $(KVM_KERNEL_FLAGS)
 PROGRAMS := $(BUILD)/sluice.kvm
-KVM_OBJ := $(call obj,$(KVM_C_SRC)) $(patsubst %.S,$(BUILD)/obj/%.o,$(KVM_ASM_SRC))
+KVM_OBJ := $(call obj,$(KVM_C_SRC) $(NET_STREAM_SRC)) $(patsubst %.S,$(BUILD)/obj/%.o,$(KVM_ASM_SRC))
 KVM_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 $(call obj,$(KVM_C_SRC)): $(BUILD)/obj/%.o: %.c

@@ -8,9 +8,10 @@
  *    uk_target.h) when no --port is given;
  *  - --flows takes the flows themselves, not a file: ovs-ofctl add-flows
  *    lines separated by ';' (quote the word if a flow contains blanks);
- *  - --controller and --listen are accepted but not available yet (the
- *    unikernel has no TCP/IP stack): the boot log says so and they are
- *    dropped;
+ *  - --controller and --listen run over the image's own TCP/IP stack
+ *    (libos/net, wired by uk_net.h): on a management NIC (--mgmt TYPE:N,
+ *    which is then left out of the default ports) or in band on the
+ *    datapath's LOCAL port, with --ip ADDR/LEN[,GW] or DHCP;
  *  - --app runs the embedded controller (learning, ...); there is no file
  *    system, so the apps that read a file (static=FILE, firewall=FILE) read
  *    the in-memory files given with --file NAME=TEXT (lines separated by
@@ -40,6 +41,7 @@
 #include "os/mem.h"
 #include "switch/sw_config.h"
 #include "switch/sw_switch.h"
+#include "switch/unikernel/uk_net.h"
 #include "switch/unikernel/uk_target.h"
 
 #define UK_DEFAULT_PACKETS 1024
@@ -83,12 +85,27 @@ static int take_option(int argc, char **argv, int *i, const char *name, const ch
     return 1;
 }
 
-/* Copies argv into out[] without the test hooks, adding default ports.
- * Returns the new argc, or -EINVAL with a message printed. */
+/* Returns true when NIC spec `word` ("TYPE:N") is the one `mgmt` names
+ * ("TYPE:N" or "TYPE:N,options"). */
+static bool is_mgmt_nic(const char *word, const char *mgmt)
+{
+    size_t n = strlen(word);
+    return mgmt && !strncmp(word, mgmt, n) && (mgmt[n] == '\0' || mgmt[n] == ',');
+}
+
+/* Copies argv into out[] without the test hooks, adding default ports (every
+ * NIC but the --mgmt one).  Returns the new argc, or -EINVAL with a message
+ * printed. */
 static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsigned n_nics)
 {
     static char port_words[SW_MAX_PORTS][24];
     int n = 0, ports = 0;
+    const char *mgmt = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *val;
+        if (take_option(argc, argv, &i, "mgmt", &val))
+            mgmt = val;
+    }
     for (int i = 0; i < argc; i++) {
         const char *val;
         if (i > 0 && !strcmp(argv[i], "--boot-trace")) {
@@ -117,23 +134,14 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
         }
     }
     for (unsigned k = 0; ports == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
+        snprintf(port_words[k], sizeof port_words[k], "%s:%u", uk_target.port_type, k);
+        if (is_mgmt_nic(port_words[k], mgmt))
+            continue;
         snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
         out[n++] = port_words[k];
     }
     out[n] = NULL;
     return n;
-}
-
-/* Logs what the unikernel cannot do yet and drops it from cfg. */
-static void drop_unavailable(struct sw_config *cfg)
-{
-    for (unsigned i = 0; i < cfg->n_controllers; i++)
-        OS_WARN("sluice", "--controller %s: not available on the unikernel yet (no TCP/IP "
-                "stack; next step); ignored", cfg->controllers[i]);
-    for (unsigned i = 0; i < cfg->n_listens; i++)
-        OS_WARN("sluice", "--listen %s: not available on the unikernel yet (no TCP/IP "
-                "stack; next step); ignored", cfg->listens[i]);
-    cfg->n_controllers = cfg->n_listens = 0;
 }
 
 /* Returns a heap copy of inline lines with ';' turned into newlines, or
@@ -172,19 +180,22 @@ static void emit_console(const char *line, void *arg)
     pvh_printf("%s\n", line);
 }
 
-/* Returns the smallest of a, b and c. */
-static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+/* Returns the smallest of a, b, c and d. */
+static uint64_t min4(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
     uint64_t m = a < b ? a : b;
-    return m < c ? m : c;
+    m = m < c ? m : c;
+    return m < d ? m : d;
 }
 
-/* Runs the switch until run_ms elapses (forever when 0): busy-polls while
- * traffic flows; after IDLE_AFTER_NS without a packet it arms every port's
- * receive wake-up and halts until a frame, the next deadline (flow and
- * connection timers, the stats line, --run-ms) or, when a port cannot wake
- * the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
-static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64_t run_ms)
+/* Runs the switch (and the TCP/IP stack, when there is one) until run_ms
+ * elapses (forever when 0): busy-polls while traffic flows; after
+ * IDLE_AFTER_NS without a packet it arms every port's and the stack NIC's
+ * receive wake-up and halts until a frame, the next deadline (flow,
+ * connection and TCP timers, the stats line, --run-ms) or, when a device
+ * cannot wake the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
+static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw_config *cfg,
+                       uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
     uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
@@ -195,11 +206,18 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
         uint64_t now = os_clock_ns();
         if (now >= stop)
             break;
-        if (sw_switch_step(sw, now) > 0) {
+        unsigned busy = uk_net_poll(net, now);
+        if (sw_switch_step(sw, now) + busy > 0) {
             last_busy = now;
         } else if (now - last_busy >= IDLE_AFTER_NS) {
-            uint64_t wake = min3(stop, next_stats, sw_switch_next_timeout(sw));
+            uint64_t wake = min4(stop, next_stats, sw_switch_next_timeout(sw),
+                                 uk_net_deadline(net));
             int r = sw_switch_arm_wakeup(sw);
+            int rn = uk_net_arm_wakeup(net);
+            if (r == -EAGAIN || rn == -EAGAIN)
+                r = -EAGAIN;
+            else if (rn < 0)
+                r = rn;
             if (r < 0 && r != -EAGAIN && wake > now + UNARMED_SLEEP_NS)
                 wake = now + UNARMED_SLEEP_NS;
             if (r != -EAGAIN)
@@ -207,6 +225,7 @@ static void run_switch(struct sw_switch *sw, const struct sw_config *cfg, uint64
         }
         if (now >= next_stats) {
             sw_switch_report_ports(sw, emit_console, NULL);
+            uk_net_report(net, emit_console, NULL);
             next_stats = now + interval;
         }
     }
@@ -263,7 +282,7 @@ int os_main(int argc, char **argv)
         pvh_puts("  --flows takes the flows themselves, separated by ';';\n"
                     "  --file NAME=TEXT  an in-memory file for --app static=NAME or\n"
                     "                    firewall=NAME: its lines separated by ';'\n"
-                    "  --controller/--listen need the TCP/IP stack (not yet available).\n");
+                    "  --controller/--listen run over the image's TCP/IP stack (--mgmt, --ip).\n");
         return PLAT_EXIT_OK;
     }
     if (cfg.version) {
@@ -271,17 +290,22 @@ int os_main(int argc, char **argv)
         return PLAT_EXIT_OK;
     }
     os_log_set_level(cfg.log_level);
-    drop_unavailable(&cfg);
     print_config(&cfg);
 
+    struct uk_net *net;
+    int nrc = uk_net_start(&cfg, os_clock_ns(), &net);
+    if (nrc < 0)
+        return nrc == -EINVAL ? PLAT_EXIT_USAGE : PLAT_EXIT_FAIL;
     struct sw_switch *sw;
     if (sw_switch_create(&cfg, &sw, err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
+        uk_net_stop(net);
         return PLAT_EXIT_FAIL;
     }
     boot_trace_mark("switch");
-    int rc = PLAT_EXIT_OK;
-    if (sw_switch_start_apps(sw, uk_read_file, &h, os_clock_ns(), err, sizeof err)) {
+    int rc = uk_net_attach(net, sw) < 0 ? PLAT_EXIT_FAIL : PLAT_EXIT_OK;
+    if (rc == PLAT_EXIT_OK &&
+        sw_switch_start_apps(sw, uk_read_file, &h, os_clock_ns(), err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
         rc = PLAT_EXIT_FAIL;
     }
@@ -309,11 +333,15 @@ int os_main(int argc, char **argv)
                       (unsigned long)(ms.used_bytes >> 10));
         if (h.boot_trace)
             boot_trace_print();
-        run_switch(sw, &cfg, h.run_ms);
+        run_switch(sw, net, &cfg, h.run_ms);
         pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
         sw_switch_report_ports(sw, emit_console, NULL);
+        uk_net_report(net, emit_console, NULL);
+        mem_get_stats(&ms);
+        pvh_printf("sluice: guest heap used %lu KiB\n", (unsigned long)(ms.used_bytes >> 10));
         sw_switch_report_flows(sw, os_clock_ns(), emit_console, NULL);
     }
     sw_switch_destroy(sw);
+    uk_net_stop(net);
     return rc;
 }

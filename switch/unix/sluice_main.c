@@ -133,6 +133,11 @@ int main(int argc, char **argv)
         puts("sluice 0.1 (OpenFlow 1.0, unix target)");
         return 0;
     }
+    if (cfg.mgmt || cfg.ip) {
+        fprintf(stderr, "sluice: --mgmt/--ip are for the unikernel images; the unix target "
+                        "uses the host's own TCP/IP\n");
+        return 2;
+    }
     os_log_set_level(cfg.log_level);
 
     struct sw_switch *sw;

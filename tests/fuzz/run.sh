@@ -14,6 +14,10 @@
 #   ctl_pkt       Ethernet frames (dp_key seeds) -> controller/ctl_pkt.c against
 #                 datapath/dp_key.c: same 12-tuple, the flow matches the frame,
 #                 a packet_in cut short still gives a matching flow
+#   net           Ethernet frames -> the unikernel's TCP/IP stack (libos/net):
+#                 ARP, IPv4, ICMP, UDP/DHCP, TCP in every state, with the
+#                 clock and the application's reads/writes/closes driven
+#                 by the input; pool balance and memory bounds checked
 #   sw_config     command lines -> switch/sw_config.c and the --controller /
 #                 --listen specs (switch/sw_connmgr_spec.c); kernel command
 #                 lines -> libos/pvh/cmdline.c (word splitter, virtio-mmio hints)
@@ -43,7 +47,7 @@ mkdir -p "$build" && build=$(cd "$build" && pwd) || exit 1
 secs=${FUZZ_SECONDS:-8}
 [ "${FUZZ_LONG:-0}" = 1 ] || { [ "$secs" -gt 30 ] && secs=30; }
 out=$build/fuzz
-all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config)
+all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config net)
 targets=("${@:-${all_targets[@]}}")
 
 # Sources per target (besides tests/fuzz/fuzz_NAME.c and fuzz_support.c).
@@ -54,6 +58,8 @@ declare -A srcs=(
     [ofp_parse]="openflow/*.c"
     [ctl_firewall]="controller/ctl_firewall_rules.c controller/ctl_pkt.c openflow/*.c"
     [ctl_pkt]="controller/ctl_pkt.c datapath/dp_key.c switch/sw_flowconv.c openflow/*.c"
+    [net]="$(ls libos/net/net_*.c | grep -v net_stream.c | tr '\n' ' ')
+           libos/common/pkt.c libos/common/log.c libos/common/netdev.c libos/common/rand.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/pvh/cmdline.c"
 )

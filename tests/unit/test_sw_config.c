@@ -100,6 +100,33 @@ static void test_bad_values(void **state)
     }
 }
 
+static void test_mgmt_and_ip(void **state)
+{
+    struct sw_config c;
+    char err[256];
+    const char *w[] = { "--port", "virtio:0", "--mgmt", "virtio:2", "--ip=10.0.0.5/24,10.0.0.1",
+                        NULL };
+    assert_int_equal(parse(&c, err, w), 0);
+    assert_string_equal(c.mgmt, "virtio:2");
+    assert_string_equal(c.ip, "10.0.0.5/24,10.0.0.1");
+    const char *l[] = { "--port", "virtio:0", "--mgmt", "local", NULL };
+    assert_int_equal(parse(&c, err, l), 0);
+    assert_string_equal(c.mgmt, "local");
+    assert_null(c.ip);
+}
+
+static void test_mgmt_needs_a_port_spec(void **state)
+{
+    struct sw_config c;
+    char err[256];
+    const char *bad[] = { "virtio", "virtio:", "", NULL };
+    for (int i = 0; bad[i]; i++) {
+        const char *w[] = { "--port", "tap:a", "--mgmt", bad[i], NULL };
+        assert_int_equal(parse(&c, err, w), -EINVAL);
+        assert_non_null(strstr(err, "--mgmt"));
+    }
+}
+
 static void test_no_ports(void **state)
 {
     struct sw_config c;
@@ -134,6 +161,8 @@ int main(void)
         cmocka_unit_test(test_unknown_option),
         cmocka_unit_test(test_missing_value),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_mgmt_and_ip),
+        cmocka_unit_test(test_mgmt_needs_a_port_spec),
         cmocka_unit_test(test_no_ports),
         cmocka_unit_test(test_too_many_ports),
     };
