@@ -22,6 +22,7 @@ runs=${BENCH_RUNS:-}
         pcapfwd) echo "== pcapfwd: pcap file -> pcap file, whole program =="
                  "$here/pcapfwd.sh" "$build" 1000000 3 ;;
         ukbench) "$here/ukbench.sh" --runs "${runs:-3}" "$build" ;;
+        vm) "$here/vm.sh" --runs "${runs:-3}" "$build" ;;
         *) echo "bench: unknown part $p" ;;
         esac
         echo
