@@ -86,6 +86,7 @@ struct vnet {
     uint64_t rx_empty;       /* rx_burst calls that found nothing */
     uint64_t tx_bursts;      /* tx_burst calls */
     uint64_t tx_sleeps;      /* halts waiting for a full TX ring to drain */
+    uint64_t tx_sleeps_timed_out; /* ... that ended at the deadline, not by interrupt */
 };
 
 /* Notifies the device about queue q.  Returns nothing. */
@@ -237,6 +238,7 @@ static bool vnet_wait_tx_room(struct vnet *v, struct vnet_queue *q)
             if (!vq_enable_irq(&q->vq)) {
                 v->tx_sleeps++;
                 apic_halt_until(until);
+                v->tx_sleeps_timed_out += os_clock_ns() >= until;
             }
             vq_disable_irq(&q->vq);
         }
@@ -365,10 +367,11 @@ static void vnet_close(struct netdev *nd)
     }
     OS_INFO("virtio", "%s: closed; packets per queue pair: rx%s, tx%s; tx ring full %lu; "
             "armed for wake-up %lu times; rx polls %lu (%lu empty); tx bursts %lu (%lu halts "
-            "on a full ring); kicks: rx %lu, tx %lu", nd->name, rx, tx,
+            "on a full ring, %lu timed out); kicks: rx %lu, tx %lu", nd->name, rx, tx,
             (unsigned long)v->tx_full, (unsigned long)v->arms, (unsigned long)v->rx_polls,
             (unsigned long)v->rx_empty, (unsigned long)v->tx_bursts, (unsigned long)v->tx_sleeps,
-            (unsigned long)rx_kicks, (unsigned long)tx_kicks);
+            (unsigned long)v->tx_sleeps_timed_out, (unsigned long)rx_kicks,
+            (unsigned long)tx_kicks);
     virtio_dev_reset(v->vd);
     dev_open[v->vd - devs] = false;
     vnet_free(v);
