@@ -239,6 +239,7 @@ if [ "$do_mem" = 1 ]; then
     done
 fi
 record - 0 load_end "\"$(load)\""
+# shellcheck source=bench/vm_report.sh
 . "$here/vm_report.sh"
 vm_report "$csv" "${peers[@]}"
 echo "(all figures QEMU -M $KVM_MACHINE TCG on this machine; load average at the end $(load); CSV: $csv)"

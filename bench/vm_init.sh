@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2015  # "a && b || fail": fail when any step fails
 # bench/vm_init.sh — /init of the Linux peer VM that bench/vm.sh builds
 # (busybox sh inside the guest; copied into the initramfs, never run on the
 # host).  It loads the modules listed in /modules.MODE (dependencies
@@ -29,7 +30,7 @@ mode=$(sed -n 's/.*sluice_vm=\([a-z]*\).*/\1/p' /proc/cmdline)
 while read -r m; do
     insmod "/lib/modules/$m.ko" || fail "insmod $m"
 done <"/modules.$mode"
-for i in $(seq 100); do
+for _ in $(seq 100); do
     [ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ] && break
     sleep 0.05
 done
@@ -44,6 +45,7 @@ ovs)
     ip link set eth0 up && ip link set eth1 up || fail "link up"
     ovs-dpctl add-dp dp0 eth0 eth1 || fail "ovs-dpctl add-dp"
     for f in "1 2" "2 1"; do
+        # shellcheck disable=SC2086  # two words: in port, out port
         set -- $f
         for m in "eth_type(0x0800),ipv4()" "eth_type(0x0806),arp()"; do
             ovs-dpctl add-flow dp0 "in_port($1),eth(),$m" "$2" ||

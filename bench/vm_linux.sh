@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2012  # sets LINUXVM_* for vm.sh; ls of .deb names
 # bench/vm_linux.sh — builds the Linux peer VM of bench/vm.sh from Debian
 # packages only (sourced after bench/lib.sh; never run on its own).
 #
