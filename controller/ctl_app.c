@@ -44,7 +44,8 @@ static struct ctl_app *file_app(const char *kind, const char *path, ctl_read_fil
     char *text = NULL;
     int rc = rf ? rf(rf_arg, path, &text) : -ENOSYS;
     if (rc < 0 || !text) {
-        snprintf(err, errlen, "--app %s=%s: cannot read the file (errno %d)", kind, path, -rc);
+        snprintf(err, errlen, "--app %s=%s: cannot read the file: %s", kind, path,
+                 strerror(rc < 0 ? -rc : EIO));
         return NULL;
     }
     struct ctl_app *app = strcmp(kind, "static") == 0

@@ -22,14 +22,18 @@ struct static_priv {
     int n_flows;
 };
 
-static int count_flow(const struct of_flow_mod *fm, unsigned line, void *arg)
+static int count_flow(const struct of_flow_mod *fm, unsigned line, void *arg, char *why,
+                      size_t whylen)
 {
     return 0;
 }
 
-static int send_flow(const struct of_flow_mod *fm, unsigned line, void *arg)
+static int send_flow(const struct of_flow_mod *fm, unsigned line, void *arg, char *why,
+                     size_t whylen)
 {
     long rc = ctl_send_flow_mod(arg, fm);
+    if (rc < 0)
+        snprintf(why, whylen, "cannot send the flow to the switch: %s", strerror((int)-rc));
     return rc < 0 ? (int)rc : 0;
 }
 

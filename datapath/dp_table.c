@@ -9,9 +9,12 @@
  *
  * Choices where OpenFlow 1.0 leaves room (documented for the agent):
  *  - DP_FF_EMERG on any command selects the emergency table: ADD and MODIFY*
- *    act on it, DELETE* delete only from it; without the flag only the normal
- *    table is touched.  EMERG with a non-zero timeout is -EINVAL for ADD and
- *    MODIFY* (a modify may add); DELETE* ignore the timeouts.
+ *    act on it, DELETE* delete only from it.  Without the flag ADD and
+ *    MODIFY* touch only the normal table, while DELETE* delete matching
+ *    entries from both (as the OpenFlow 1.0 reference switch does; the
+ *    emergency ones without a removal callback).  EMERG with a non-zero
+ *    timeout is -EINVAL for ADD and MODIFY* (a modify may add); DELETE*
+ *    ignore the timeouts.
  *  - ADD of an entry with identical match and priority replaces it in place:
  *    new actions, cookie, timeouts and flags; counters cleared; created_ns and
  *    used_ns = now.  No removal callback for the replaced entry.
@@ -443,6 +446,11 @@ int dp_table_apply(struct dp_table *t, const struct dp_flow_mod *fm, uint64_t no
     case DP_FC_DELETE:
     case DP_FC_DELETE_STRICT:
         cmd_delete(t, ft, fm, &m, fm->command == DP_FC_DELETE_STRICT, now_ns, cb, arg);
+        if (!emerg) {
+            cmd_delete(t, &t->emerg, fm, &m, fm->command == DP_FC_DELETE_STRICT, now_ns,
+                       NULL, NULL);
+            dp_classifier_commit(&t->emerg.cls);
+        }
         break;
     default:
         return -EINVAL;

@@ -138,7 +138,9 @@ struct dp_table *dp_table_create(uint32_t max_flows);
 void dp_table_destroy(struct dp_table *t);
 
 /* Applies a flow_mod at time now_ns.  For DELETE commands `cb` (may be
- * NULL) is called for each removed entry with DP_RR_DELETE.  Returns:
+ * NULL) is called for each removed entry with DP_RR_DELETE; a DELETE
+ * without DP_FF_EMERG also removes the matching emergency entries, without
+ * a callback (an EMERG one removes only those).  Returns:
  *   0          success (also for a modify/delete that matched nothing;
  *              a modify that matches nothing adds the flow, as OF1.0 says)
  *   -ENOSPC    the table is full (OFPFMFC_ALL_TABLES_FULL)

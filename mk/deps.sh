@@ -6,12 +6,15 @@
 # QEMU must be 8 or newer: bookworm's 7.2 crashes the Xen test rig's PV dom0
 # under TCG, so QEMU comes from Debian's bookworm-backports (10.0), which is
 # added to apt's sources (same mirror as the machine's bookworm) when absent.
+# debootstrap, cpio, zstd and kmod build that rig's dom0 (tests/xen/build-rig.sh);
+# libxen-dev: the tool the Xen bench runs in dom0 (tests/xen/dom0/xprobe.c) and
+# tests/unit/test_xen_abi.c (our Xen ABI definitions against its headers).
 set -e
 PKGS="build-essential clang llvm libclang-rt-14-dev libcmocka-dev libpcap-dev pkg-config
  python3-scapy openvswitch-common openvswitch-switch tshark tcpreplay iperf3 iproute2 iputils-ping
  libnl-3-dev libnl-route-3-dev libnl-genl-3-dev gnuplot-nox bc
  python3-os-ken netsniff-ng valgrind linux-perf dpdk-dev librte-net-null23 librte-mempool-ring23
- dnsmasq-base"
+ dnsmasq-base debootstrap cpio zstd kmod libxen-dev"
 BACKPORTS=/etc/apt/sources.list.d/sluice-bookworm-backports.sources
 missing=""
 for p in $PKGS; do

@@ -235,9 +235,10 @@ int ofp_parse_flows(const char *text, const char *filename, enum ofp_parse_cmd c
         if (i < len) {
             r = ofp_parse_flow_n(p, len, cmd, &fm, msg, sizeof msg);
             if (!r && cb) {
-                r = cb(&fm, line, arg);
-                if (r)
-                    snprintf(msg, sizeof msg, "flow rejected (error %d)", r);
+                msg[0] = '\0';
+                r = cb(&fm, line, arg, msg, sizeof msg);
+                if (r && !msg[0])
+                    snprintf(msg, sizeof msg, "flow refused: %s", strerror(r < 0 ? -r : r));
             }
             if (r) {
                 if (err && errlen)

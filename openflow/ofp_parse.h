@@ -85,8 +85,12 @@ int ofp_parse_flow_n(const char *text, size_t len, enum ofp_parse_cmd cmd,
 
 /* Callback for ofp_parse_flows(): `fm` is valid only during the call (it
  * lives on ofp_parse_flows' stack, about 1.6 KiB); `line` is 1-based.
- * Returns 0 to go on, or a negative errno to stop. */
-typedef int ofp_parse_flow_cb(const struct of_flow_mod *fm, unsigned line, void *arg);
+ * `why` (whylen bytes, an empty string on entry) takes the reason when the
+ * callback refuses the flow, e.g. "flow table full"; left empty, the
+ * reason printed is the errno's name.  Returns 0 to go on, or a negative
+ * errno to stop. */
+typedef int ofp_parse_flow_cb(const struct of_flow_mod *fm, unsigned line, void *arg,
+                              char *why, size_t whylen);
 
 /* Parses a flow file held in `text` (NUL-terminated), as `ovs-ofctl
  * add-flows FILE` does: one flow per line, text from '#' to the end of a
@@ -96,7 +100,8 @@ typedef int ofp_parse_flow_cb(const struct of_flow_mod *fm, unsigned line, void 
  * `cb` already: callers that want all-or-nothing run it twice, the first
  * time with a callback that does nothing).
  * Returns the number of flows, -EINVAL with "FILE:LINE: reason" in `err`,
- * or the callback's negative return (with "FILE:LINE: ..." in `err`). */
+ * or the callback's negative return (with "FILE:LINE: REASON" in `err`,
+ * REASON being the callback's `why`). */
 int ofp_parse_flows(const char *text, const char *filename, enum ofp_parse_cmd cmd,
                     ofp_parse_flow_cb *cb, void *arg, char *err, size_t errlen);
 

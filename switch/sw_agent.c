@@ -64,6 +64,16 @@ int sw_agent_send_buf(struct sw_agent *a, struct sw_conn *conn, const struct ofp
     return rc;
 }
 
+int sw_agent_broadcast_async(struct sw_agent *a, const struct ofp_buf *b)
+{
+    if (b->len < OFP_HEADER_LEN || os_get_be16(b->data + 2) != b->len)
+        return 0; /* cannot happen with the encoders: one whole message */
+    int n = sw_connmgr_broadcast_async(a->mgr, b->data, b->len);
+    if (n == 0)
+        a->stats.async_dropped++;
+    return n;
+}
+
 void sw_agent_error(const struct sw_req *r, uint16_t type, uint16_t code)
 {
     struct ofp_buf b;
@@ -177,6 +187,11 @@ void sw_agent_run(struct sw_agent *a, uint64_t now_ns)
         sw_pktbuf_expire(&a->bufs, now_ns);
         a->next_link_poll = now_ns + SW_AGENT_LINK_POLL_NS;
     }
+}
+
+void sw_agent_set_now(struct sw_agent *a, uint64_t now_ns)
+{
+    a->now_ns = now_ns;
 }
 
 uint64_t sw_agent_next_deadline(const struct sw_agent *a)

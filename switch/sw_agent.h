@@ -45,6 +45,7 @@ struct sw_agent_stats {
     uint64_t flow_removed;     /* flow_removed messages sent */
     uint64_t port_status;      /* port_status messages sent */
     uint64_t send_failures;    /* replies a connection refused (queue full) */
+    uint64_t async_dropped;    /* packet_in/flow_removed no connection took (backlog) */
 };
 
 /* Creates an agent for datapath `dp` (its ports are the switch's ports),
@@ -70,6 +71,12 @@ void sw_agent_on_disconnect(struct sw_conn *c, void *a);
  * flow_removed, link changes with port_status, buffer expiry.  Also sets
  * the time the message handlers use.  Returns nothing. */
 void sw_agent_run(struct sw_agent *a, uint64_t now_ns);
+
+/* Sets the time the message handlers use (flow creation, durations, buffer
+ * lifetimes) without doing the periodic work: the switch calls it with the
+ * current time before the connection manager delivers messages, so no
+ * handler sees a clock from before the loop last slept.  Returns nothing. */
+void sw_agent_set_now(struct sw_agent *a, uint64_t now_ns);
 
 /* Returns the earliest time sw_agent_run has timed work to do. */
 uint64_t sw_agent_next_deadline(const struct sw_agent *a);

@@ -83,7 +83,9 @@ void sw_agent_packet_out(const struct sw_req *r)
     const struct ofp_packet_out_msg *po = &r->msg->u.packet_out;
     static struct dp_action acts[OF_MAX_ACTIONS];
     struct sw_ofp_error e;
-    uint16_t in_port = po->in_port;
+    /* OpenFlow 1.0 does not forbid in_port 0 (not a valid port number); the
+     * reference switch and Open vSwitch take it as "no input port". */
+    uint16_t in_port = po->in_port == 0 ? OFPP_NONE : po->in_port;
 
     bool port_ok = in_port == OFPP_NONE || in_port == OFPP_CONTROLLER ||
                    in_port == OFPP_LOCAL || (in_port >= 1 && in_port <= OFPP_MAX);
@@ -115,7 +117,7 @@ static void send_packet_in(struct sw_agent *a, const struct dp_upcall *up)
     /* Buffered: max_len bytes; unbuffered: the whole frame (OF1.0 5.4.1). */
     pi.data.len = pi.buffer_id != SW_PKTBUF_NONE && up->max_len < len ? up->max_len : len;
     sw_agent_scratch(a, &b);
-    if (ofp_encode_packet_in(&b, 0, &pi) > 0 && sw_agent_send_buf(a, NULL, &b) == 0)
+    if (ofp_encode_packet_in(&b, 0, &pi) > 0 && sw_agent_broadcast_async(a, &b) > 0)
         a->stats.packet_ins++;
 }
 
@@ -156,6 +158,6 @@ void sw_agent_flow_removed(const struct dp_flow *flow, enum dp_removed_reason wh
     fr.packet_count = flow->n_packets;
     fr.byte_count = flow->n_bytes;
     sw_agent_scratch(a, &b);
-    if (ofp_encode_flow_removed(&b, 0, &fr) > 0 && sw_agent_send_buf(a, NULL, &b) == 0)
+    if (ofp_encode_flow_removed(&b, 0, &fr) > 0 && sw_agent_broadcast_async(a, &b) > 0)
         a->stats.flow_removed++;
 }

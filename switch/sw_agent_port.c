@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "datapath/dp_pipeline.h"
+#include "os/log.h"
 #include "os/netdev.h"
 #include "sw_agent_priv.h"
 
@@ -92,8 +93,11 @@ void sw_agent_poll_links(struct sw_agent *a)
     unsigned n = dp_ports(a->dp, nos, DP_MAX_PORTS);
     for (unsigned i = 0; i < n; i++) {
         struct netdev *dev = dp_port_netdev(a->dp, nos[i]);
-        if (dev && netdev_poll_link(dev))
+        if (dev && netdev_poll_link(dev)) {
+            OS_INFO("agent", "port %u (%s) link %s", nos[i], dev->name,
+                    dev->link_up ? "up" : "down");
             sw_agent_port_status(a, nos[i], OFPPR_MODIFY);
+        }
     }
 }
 

@@ -43,8 +43,16 @@ struct sw_req {
 };
 
 /* Sends every whole message in b to `conn` (NULL: to every connection past
- * HELLO).  Returns 0, or -ENOBUFS when a connection refused one (counted). */
+ * HELLO), as messages that must arrive (sw_conn_send: a connection that
+ * cannot take one is closed, never shortchanged).  Returns 0, or -ENOBUFS
+ * when a connection refused one (counted). */
 int sw_agent_send_buf(struct sw_agent *a, struct sw_conn *conn, const struct ofp_buf *b);
+
+/* Sends the one message in b (packet_in, flow_removed) to every connection
+ * past HELLO as an asynchronous message: connections that are backlogged
+ * drop it (each counts it; async_dropped counts a message that no
+ * connection took).  Returns the number of connections that queued it. */
+int sw_agent_broadcast_async(struct sw_agent *a, const struct ofp_buf *b);
 
 /* Answers `r` with OFPT_ERROR (type, code).  Returns nothing. */
 void sw_agent_error(const struct sw_req *r, uint16_t type, uint16_t code);

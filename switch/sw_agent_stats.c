@@ -10,6 +10,7 @@
 #include "sw_flowconv.h"
 
 #define STATS_MSG_MAX 16384 /* bytes per STATS_REPLY; longer replies are split */
+#define SW_EMERG_TABLE_ID 0xfe /* the emergency table in flow/aggregate requests */
 
 /* A list reply under construction: the writer appends into the agent's
  * scratch buffer, and finished messages are sent as the buffer fills, so
@@ -100,7 +101,7 @@ static int visit_flow(const struct dp_flow *f, void *arg)
     static struct ofp_flow_stats_entry e;
     uint64_t age = fw->now_ns > f->created_ns ? fw->now_ns - f->created_ns : 0;
     unsigned n = f->n_actions < OF_MAX_ACTIONS ? f->n_actions : OF_MAX_ACTIONS;
-    e.table_id = 0;
+    e.table_id = (f->flags & DP_FF_EMERG) ? SW_EMERG_TABLE_ID : 0;
     sw_match_from_dp(&f->match, &e.match);
     e.duration_sec = (uint32_t)(age / OS_NS_PER_SEC);
     e.duration_nsec = (uint32_t)(age % OS_NS_PER_SEC);
@@ -116,8 +117,12 @@ static int visit_flow(const struct dp_flow *f, void *arg)
     return 0;
 }
 
-/* FLOW and AGGREGATE: flows selected by a non-strict match and out_port,
- * from the normal and the emergency table.  Returns nothing. */
+/* FLOW and AGGREGATE: flows selected by a non-strict match and out_port.
+ * Table ids as the OpenFlow 1.0 reference switch reads them: 0 and 0xff
+ * (all tables) the flow table, SW_EMERG_TABLE_ID (0xfe) the emergency
+ * table, which is not one of the switch's tables (TABLE statistics and
+ * FEATURES list table 0 only), so flow, aggregate and table statistics agree.
+ * Any other id selects nothing.  Returns nothing. */
 static void flow_stats(const struct sw_req *r, bool aggregate)
 {
     const struct ofp_flow_stats_req *q = &r->msg->u.stats_request.u.flow;
@@ -129,11 +134,11 @@ static void flow_stats(const struct sw_req *r, bool aggregate)
     fw.now_ns = r->a->now_ns;
     list_init(&fw.l, r, OFPST_FLOW);
     sw_match_to_dp(&q->match, &filter);
-    if (q->table_id == 0 || q->table_id == 0xff) {
-        const struct dp_table *t = dp_table(r->a->dp);
+    const struct dp_table *t = dp_table(r->a->dp);
+    if (q->table_id == 0 || q->table_id == 0xff)
         dp_table_visit(t, &filter, q->out_port, false, visit_flow, &fw);
+    else if (q->table_id == SW_EMERG_TABLE_ID)
         dp_table_visit(t, &filter, q->out_port, true, visit_flow, &fw);
-    }
     if (!aggregate) {
         list_finish(&fw.l);
         return;

@@ -25,6 +25,10 @@ static const char usage[] =
     "  --dpid HEX               datapath id (default: from the first port's MAC)\n"
     "  --controller tcp:HOST[:PORT]  connect to an OpenFlow controller (default port 6653)\n"
     "  --listen ptcp:PORT[:IP]  accept OpenFlow connections (e.g. ovs-ofctl)\n"
+    "  --max-connections N      clients accepted at once on the --listen ports\n"
+    "                           (default 256); more are closed at accept\n"
+    "  --queue-budget MB        memory all OpenFlow send queues may hold together\n"
+    "                           (default 64); see README \"Limits\"\n"
     "  --fail-mode secure|standalone  without a controller: keep flows and drop misses\n"
     "                           (secure, default) or act as a MAC-learning switch\n"
     "  --app LIST               embedded controller apps: learning[=idle:N], static=FILE,\n"
@@ -55,6 +59,8 @@ void sw_config_init(struct sw_config *cfg)
     cfg->fail_mode = SW_FAIL_SECURE;
     cfg->max_flows = 65536;
     cfg->n_packets = 8192;
+    cfg->max_connections = SW_DEFAULT_MAX_CONNECTIONS;
+    cfg->queue_budget_mb = SW_DEFAULT_QUEUE_BUDGET_MB;
     cfg->log_level = OS_LOG_INFO;
 }
 
@@ -128,6 +134,14 @@ static int apply(struct sw_config *cfg, const char *name, const char *val, char 
         if (parse_u64(val, 10, 256, 1u << 22, &v))
             goto bad;
         cfg->n_packets = (uint32_t)v;
+    } else if (!strcmp(name, "max-connections")) {
+        if (parse_u64(val, 10, 1, 65536, &v))
+            goto bad;
+        cfg->max_connections = (uint32_t)v;
+    } else if (!strcmp(name, "queue-budget")) {
+        if (parse_u64(val, 10, 1, 4096, &v))
+            goto bad;
+        cfg->queue_budget_mb = (uint32_t)v;
     } else if (!strcmp(name, "stats-interval")) {
         if (parse_u64(val, 10, 0, 86400000, &v))
             goto bad;
@@ -181,13 +195,17 @@ int sw_config_parse(struct sw_config *cfg, int argc, char *const argv[], char *e
         memcpy(name, arg + 2, len);
         name[len] = '\0';
         const char *val = eq ? eq + 1 : NULL;
-        if (!val) {
-            if (i + 1 >= argc) {
-                snprintf(err, errlen, "--%s needs a value (see --help)", name);
-                return -EINVAL;
-            }
-            val = argv[++i];
+        if (!val && i + 1 >= argc) {
+            /* Last word: an unknown option is reported as unknown, a known
+             * one as missing its value (apply on a scratch copy tells). */
+            struct sw_config scratch = *cfg;
+            bool known = apply(&scratch, name, "", err, errlen) != -ENOENT;
+            snprintf(err, errlen, known ? "--%s needs a value (see --help)"
+                                        : "unknown option '--%s' (see --help)", name);
+            return -EINVAL;
         }
+        if (!val)
+            val = argv[++i];
         int rc = apply(cfg, name, val, err, errlen);
         if (rc == -ENOENT) {
             snprintf(err, errlen, "unknown option '--%s' (see --help)", name);

@@ -18,6 +18,8 @@
 
 #define SW_MAX_PORTS 64
 #define SW_MAX_CONTROLLERS 8
+#define SW_DEFAULT_MAX_CONNECTIONS 256
+#define SW_DEFAULT_QUEUE_BUDGET_MB 64
 
 enum sw_fail_mode { SW_FAIL_SECURE = 0, SW_FAIL_STANDALONE = 1 };
 
@@ -30,10 +32,15 @@ struct sw_config {
     unsigned n_controllers;
     const char *listens[SW_MAX_CONTROLLERS];     /* --listen ptcp:PORT[:IP] */
     unsigned n_listens;
+    uint32_t max_connections;          /* --max-connections N: passive clients at once */
+    uint32_t queue_budget_mb;          /* --queue-budget MB: all send queues together */
     enum sw_fail_mode fail_mode;       /* --fail-mode; default secure */
     const char *apps;                  /* --app LIST (embedded controller) */
     uint32_t max_flows;                /* --max-flows N; default 65536 */
     uint32_t n_packets;                /* --packets N: packet pool size */
+    uint32_t packet_slot;              /* bytes per packet buffer, 0 = PKT_DEFAULT_SLOT
+                                        * (not an option: the xen image sets a page
+                                        * so netfront grants whole pages) */
     int log_level;                     /* --log-level err|warn|info|debug */
     uint32_t stats_interval_ms;        /* --stats-interval MS: print counters; 0 = off */
     const char *mgmt;                  /* --mgmt PORTSPEC|local: the unikernel's TCP/IP

@@ -62,8 +62,12 @@ static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
     sw->dpid = pick_dpid(sw);
     /* Retry a lost controller twice a second at least (back-off 0.1 s to
      * 0.5 s), so the switch is back within a second of its controller. */
-    struct sw_connmgr_config mc = { .tx_max_bytes = 32u << 20,
-                                    .backoff_max_ns = 500 * OS_NS_PER_MS };
+    struct sw_connmgr_config mc = {
+        .tx_max_bytes = 32u << 20,  /* one reply (a flow dump) may be this large */
+        .backoff_max_ns = 500 * OS_NS_PER_MS,
+        .max_passive = sw->cfg.max_connections,
+        .queue_budget = (size_t)sw->cfg.queue_budget_mb << 20,
+    };
     sw->agent = sw_agent_create(sw->dp, sw->pool, sw->dpid);
     struct sw_connmgr_cbs cbs = { sw_agent_on_connect, sw_agent_on_message,
                                   sw_agent_on_disconnect, sw->agent };
@@ -76,14 +80,16 @@ static int create_channel(struct sw_switch *sw, char *err, size_t errlen)
     for (unsigned i = 0; i < sw->cfg.n_controllers; i++) {
         int rc = sw_connmgr_add_target(sw->mgr, sw->cfg.controllers[i]);
         if (rc) {
-            snprintf(err, errlen, "--controller %s: invalid (%d)", sw->cfg.controllers[i], rc);
+            snprintf(err, errlen, "--controller %s: %s", sw->cfg.controllers[i],
+                     rc == -EINVAL ? "invalid (expected tcp:HOST[:PORT])" : strerror(-rc));
             return rc;
         }
     }
     for (unsigned i = 0; i < sw->cfg.n_listens; i++) {
         int rc = sw_connmgr_add_listener(sw->mgr, sw->cfg.listens[i]);
         if (rc < 0) {
-            snprintf(err, errlen, "--listen %s: cannot listen (%d)", sw->cfg.listens[i], rc);
+            snprintf(err, errlen, "--listen %s: cannot listen: %s", sw->cfg.listens[i],
+                     strerror(-rc));
             return rc;
         }
     }
@@ -99,7 +105,9 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
         return -ENOMEM;
     }
     sw->cfg = *cfg;
-    sw->pool = pkt_pool_create(cfg->n_packets, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
+    sw->pool = pkt_pool_create(cfg->n_packets, cfg->packet_slot ? cfg->packet_slot
+                                                                : PKT_DEFAULT_SLOT,
+                               PKT_DEFAULT_HEADROOM);
     struct dp_config dcfg = {
         .max_flows = cfg->max_flows,
         .upcall_queue_len = 1024,
@@ -117,14 +125,15 @@ int sw_switch_create(const struct sw_config *cfg, struct sw_switch **out, char *
         struct netdev *dev;
         int rc = netdev_open(cfg->ports[i], sw->pool, &dev);
         if (rc) {
-            snprintf(err, errlen, "--port %s: cannot open (%d)", cfg->ports[i], rc);
+            snprintf(err, errlen, "--port %s: cannot open: %s", cfg->ports[i], strerror(-rc));
             sw_switch_destroy(sw);
             return rc;
         }
         sw->ports[sw->n_ports++] = dev;
         rc = dp_add_port(sw->dp, dev, (uint16_t)(i + 1));
         if (rc) {
-            snprintf(err, errlen, "--port %s: datapath refused it (%d)", cfg->ports[i], rc);
+            snprintf(err, errlen, "--port %s: datapath refused it: %s", cfg->ports[i],
+                     strerror(-rc));
             sw_switch_destroy(sw);
             return rc;
         }
@@ -166,14 +175,13 @@ void sw_switch_destroy(struct sw_switch *sw)
 struct load_ctx {
     struct sw_switch *sw;
     uint64_t now_ns;
-    const char *name;
-    char *err;
-    size_t errlen;
     int added;
 };
 
-/* Installs one parsed flow.  Returns 0, or -EINVAL with the reason. */
-static int load_one(const struct of_flow_mod *fm, unsigned line, void *arg)
+/* Installs one parsed flow (an ofp_parse_flow_cb).  Returns 0, or a
+ * negative errno with the reason in why. */
+static int load_one(const struct of_flow_mod *fm, unsigned line, void *arg, char *why,
+                    size_t whylen)
 {
     struct load_ctx *c = arg;
     struct dp_action acts[OF_MAX_ACTIONS];
@@ -181,19 +189,18 @@ static int load_one(const struct of_flow_mod *fm, unsigned line, void *arg)
     struct sw_ofp_error oe;
     int rc = sw_flow_mod_to_dp(fm, port_exists, c->sw, &dfm, acts, &oe);
     if (rc) {
-        snprintf(c->err, c->errlen, "%s:%u: invalid flow (OpenFlow error type %u code %u%s)",
-                 c->name, line, oe.type, oe.code,
-                 oe.type == OFPET_BAD_ACTION && oe.code == OFPBAC_BAD_OUT_PORT
-                     ? ": output to a port that does not exist" : "");
+        snprintf(why, whylen, "invalid flow (OpenFlow error type %u code %u%s)", oe.type,
+                 oe.code, oe.type == OFPET_BAD_ACTION && oe.code == OFPBAC_BAD_OUT_PORT
+                              ? ": output to a port that does not exist" : "");
         return -EINVAL;
     }
     rc = dp_table_apply(dp_table(c->sw->dp), &dfm, c->now_ns, NULL, NULL);
     if (rc) {
-        snprintf(c->err, c->errlen, "%s:%u: %s", c->name, line,
-                 rc == -ENOSPC ? "flow table full"
+        snprintf(why, whylen, "%s",
+                 rc == -ENOSPC ? "flow table full (see --max-flows)"
                  : rc == -EEXIST ? "overlaps an existing flow (check_overlap)"
                  : rc == -EINVAL ? "emergency flows cannot have timeouts"
-                 : "cannot add flow");
+                 : strerror(-rc));
         return rc;
     }
     c->added++;
@@ -204,7 +211,7 @@ static int load_one(const struct of_flow_mod *fm, unsigned line, void *arg)
 int sw_switch_load_flows(struct sw_switch *sw, const char *text, const char *name,
                          uint64_t now_ns, char *err, size_t errlen)
 {
-    struct load_ctx c = { sw, now_ns, name, err, errlen, 0 };
+    struct load_ctx c = { sw, now_ns, 0 };
     int rc = ofp_parse_flows(text, name, OFP_PARSE_ADD, load_one, &c, err, errlen);
     return rc < 0 ? rc : c.added;
 }
@@ -266,6 +273,7 @@ static void track_controller(struct sw_switch *sw)
  * nothing. */
 static void housekeeping(struct sw_switch *sw, uint64_t now_ns)
 {
+    sw_agent_set_now(sw->agent, now_ns); /* handlers below see this step's time */
     for (int round = 0; round < EMBED_ROUNDS; round++) {
         if (sw_connmgr_due(sw->mgr, now_ns) || (sw->embed && sw_embed_pending(sw->embed, false)))
             sw_connmgr_run(sw->mgr, now_ns);
@@ -290,6 +298,7 @@ int sw_switch_start_apps(struct sw_switch *sw, ctl_read_file_fn *rf, void *rf_ar
     if (rc)
         return rc;
     /* HELLO, FEATURES and the apps' first flows before the first packet. */
+    sw_agent_set_now(sw->agent, now_ns);
     for (int i = 0; i < EMBED_ROUNDS; i++) {
         sw_connmgr_run(sw->mgr, now_ns);
         track_controller(sw);
@@ -357,6 +366,12 @@ void sw_switch_for_each_wait_fd(const struct sw_switch *sw, void (*fn)(int fd, v
     for (unsigned i = 0; i < sw->n_ports; i++)
         if (sw->ports[i]->wait_fd >= 0)
             fn(sw->ports[i]->wait_fd, arg);
+}
+
+void sw_switch_flush_ports(struct sw_switch *sw)
+{
+    for (unsigned i = 0; i < sw->n_ports; i++)
+        netdev_flush(sw->ports[i]);
 }
 
 void sw_switch_report_ports(const struct sw_switch *sw, sw_emit_fn *emit, void *arg)

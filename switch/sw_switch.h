@@ -116,6 +116,11 @@ int sw_switch_attach_poll(struct sw_switch *sw, struct os_poll *poll);
 void sw_switch_for_each_wait_fd(const struct sw_switch *sw, void (*fn)(int fd, void *arg),
                                 void *arg);
 
+/* Pushes out what the ports buffered (netdev_flush; a pcap output counts
+ * what it could not write as tx errors): call it before the final report.
+ * Returns nothing. */
+void sw_switch_flush_ports(struct sw_switch *sw);
+
 /* Emits the port counters, one line per port.  Returns nothing. */
 void sw_switch_report_ports(const struct sw_switch *sw, sw_emit_fn *emit, void *arg);
 

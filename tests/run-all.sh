@@ -2,16 +2,19 @@
 # Runs every test suite against one build directory and prints one closing
 # line "N passed, N failed".  Each suite prints its own "SUITE: N passed,
 # N failed" line; a suite that crashes or prints none counts as one failure.
+# A suite that cannot run on this machine (the Xen rig without a Debian
+# mirror) ends that line with ", N skipped" after a "skip SUITE: WHY" line:
+# its row shows why, and the closing line adds ", N skipped".
 # Usage: tests/run-all.sh BUILD_DIR      (e.g. build/unix-asan)
 set -u
 build=${1:?usage: run-all.sh BUILD_DIR}
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-total_pass=0 total_fail=0 failed_suites=()
+total_pass=0 total_fail=0 total_skip=0 failed_suites=()
 
 count() { # name, log file, exit code
-    local name=$1 log=$2 rc=$3 line p f
+    local name=$1 log=$2 rc=$3 line p f s
     line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     if [ -z "$line" ]; then
         p=0 f=1
@@ -22,7 +25,11 @@ count() { # name, log file, exit code
     fi
     total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
     [ "$f" != 0 ] && failed_suites+=("$name")
-    printf '%-28s %4d passed, %d failed\n' "$name" "$p" "$f"
+    # a suite that could not run here says ", N skipped" and why ("skip ...: WHY")
+    s=$(echo "$line" | sed -nE 's/.*, ([0-9]+) skipped.*/\1/p')
+    total_skip=$((total_skip + ${s:-0}))
+    printf '%-28s %4d passed, %d failed%s\n' "$name" "$p" "$f" \
+        "${s:+, $s skipped: $(grep -m1 '^skip ' "$log" | sed 's/^skip [^:]*: //')}"
 }
 
 logdir=$build/test-logs
@@ -53,5 +60,9 @@ done
 
 echo
 [ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]} (logs in $logdir)"
-echo "$total_pass passed, $total_fail failed"
+if [ $total_skip = 0 ]; then
+    echo "$total_pass passed, $total_fail failed"
+else
+    echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+fi
 [ $total_fail = 0 ]

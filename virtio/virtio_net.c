@@ -34,7 +34,6 @@
 
 #include "libos/kvm/kvm.h"
 #include "libos/x86_64/apic.h"
-#include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
@@ -245,27 +244,11 @@ static bool vnet_wait_tx_room(struct vnet *v, struct vnet_queue *q)
     }
 }
 
-/* Returns the TX pair for p: a hash of the MAC addresses and, for IPv4,
- * the IP addresses and TCP/UDP ports, so that a flow stays on one queue. */
+/* Returns the TX pair for p (netdev_flow_hash), so that a flow stays on
+ * one pair. */
 static unsigned vnet_tx_pair(const struct vnet *v, const struct pkt *p)
 {
-    if (v->n_pairs == 1 || p->len < 14)
-        return 0;
-    const uint8_t *b = p->data;
-    uint32_t h = 2166136261u;
-    unsigned end = 12;
-    if (p->len >= 34 && os_get_be16(b + 12) == 0x0800) {
-        unsigned ihl = (b[14] & 0xfu) * 4u;
-        bool l4 = (b[23] == 6 || b[23] == 17) && !(os_get_be16(b + 20) & 0x3fff);
-        end = l4 && p->len >= 14 + ihl + 4 ? 14 + ihl + 4 : 34;
-    }
-    for (unsigned i = 0; i < end; i++)
-        if (i < 12 || i >= 26)
-            h = (h ^ b[i]) * 16777619u; /* FNV-1a */
-    h ^= h >> 16; /* FNV's low bits are weak: finish with murmur3's mixer */
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    return h % v->n_pairs;
+    return v->n_pairs == 1 ? 0 : netdev_flow_hash(p) % v->n_pairs;
 }
 
 static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
@@ -522,7 +505,7 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
         v->can_wake = v->vd->irq_on;
     }
     if (rc) {
-        OS_ERR("virtio", "virtio:%s (%s): cannot set up (%d)", arg, v->vd->where, rc);
+        OS_ERR("virtio", "virtio:%s (%s): cannot set up: %s", arg, v->vd->where, strerror(-rc));
         virtio_dev_reset(v->vd);
         vnet_free(v);
         return rc;
@@ -530,8 +513,8 @@ static int vnet_open(const char *arg, struct pkt_pool *pool, struct netdev **out
     vnet_fill_netdev(v, (unsigned)idx, pool);
     virtio_dev_ready(v->vd);
     if (v->n_pairs > 1 && (rc = vnet_set_pairs(v, v->n_pairs))) {
-        OS_WARN("virtio", "%s: device refused %u queue pairs (%d); using one", v->nd.name,
-                v->n_pairs, rc);
+        OS_WARN("virtio", "%s: device refused %u queue pairs (%s); using one", v->nd.name,
+                v->n_pairs, strerror(-rc));
         v->n_pairs = 1;
     }
     for (unsigned i = 0; i < v->n_pairs; i++)

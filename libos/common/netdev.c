@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "os/byteorder.h"
 #include "os/log.h"
 #include "os/netdev.h"
 
@@ -116,4 +117,23 @@ bool netdev_poll_link(struct netdev *dev)
 int netdev_arm_rx_wakeup(struct netdev *dev)
 {
     return dev->cls->arm_rx_wakeup ? dev->cls->arm_rx_wakeup(dev) : -EOPNOTSUPP;
+}
+
+uint32_t netdev_flow_hash(const struct pkt *p)
+{
+    const uint8_t *b = p->data;
+    uint32_t h = 2166136261u;
+    unsigned end = p->len < 12 ? p->len : 12;
+    if (p->len >= 34 && os_get_be16(b + 12) == 0x0800) {
+        unsigned ihl = (b[14] & 0xfu) * 4u;
+        bool l4 = (b[23] == 6 || b[23] == 17) && !(os_get_be16(b + 20) & 0x3fff);
+        end = l4 && p->len >= 14 + ihl + 4 ? 14 + ihl + 4 : 34;
+    }
+    for (unsigned i = 0; i < end; i++)
+        if (i < 12 || i >= 26)
+            h = (h ^ b[i]) * 16777619u; /* FNV-1a */
+    h ^= h >> 16; /* FNV's low bits are weak: finish with murmur3's mixer */
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    return h;
 }

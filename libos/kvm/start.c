@@ -109,19 +109,6 @@ static void kvm_paging(const struct hvm_start_info *si)
     pg_map_mmio(MICROVM_GED_PAGE, PG_SIZE);
 }
 
-/* Copies the command line out of the loader's memory (truncated to
- * CMDLINE_MAX - 1 bytes), twice: `cmdline` stays raw, `words` is split. */
-static void kvm_copy_cmdline(const struct hvm_start_info *si)
-{
-    if (si->cmdline_paddr) {
-        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
-        size_t n = strnlen(src, CMDLINE_MAX - 1);
-        memcpy(cmdline, src, n);
-        cmdline[n] = '\0';
-    }
-    memcpy(words, cmdline, sizeof words);
-}
-
 /* Prints the platform's boot lines (queued on the console). */
 static void kvm_report(uint64_t hz, int apic, unsigned version, unsigned entries)
 {
@@ -142,12 +129,21 @@ void plat_start(const struct hvm_start_info *si)
     serial_init();
     trap_init();
     pvh_puts("\nSluice unikernel booting (PVH entry, x86_64, kvm target)\n");
+    if (si && si->magic != HVM_START_MAGIC && pvh_magic_is_text(si->magic)) {
+        pvh_printf("boot: command line too long: the loader wrote it over hvm_start_info "
+                   "at %p; keep it under %d bytes; stopping\n", (void *)si, CMDLINE_MAX);
+        plat_exit(PLAT_EXIT_USAGE);
+    }
     if (!si || si->magic != HVM_START_MAGIC) {
         pvh_printf("boot: bad hvm_start_info at %p (magic %x); stopping\n", (void *)si,
                    si ? si->magic : 0);
         plat_exit(PLAT_EXIT_FAIL);
     }
-    kvm_copy_cmdline(si);
+    if (pvh_cmdline_copy(si, cmdline, words, CMDLINE_MAX)) {
+        pvh_printf("boot: command line too long (more than %d bytes); stopping\n",
+                   CMDLINE_MAX - 1);
+        plat_exit(PLAT_EXIT_USAGE);
+    }
     has_acpi = si->rsdp_paddr != 0;
     uint64_t hz = tsc_init();
     boot_trace_mark("clock");
@@ -168,8 +164,6 @@ void plat_start(const struct hvm_start_info *si)
         pvh_printf("boot: command line: %u word(s) beyond %d dropped, %u malformed or "
                    "extra virtio_mmio.device hint(s) ignored\n", cr.dropped_words,
                    PVH_MAX_ARGS, cr.bad_hints);
-    if (strlen(cmdline) == CMDLINE_MAX - 1)
-        pvh_printf("boot: command line truncated to %d bytes\n", CMDLINE_MAX - 1);
     has_pci = pci_present();
     uint64_t plat_ns = tsc_delta_ns(boot_tsc, os_cycles());
     pvh_printf("boot: %s, %u virtio-mmio hint(s); platform up %lu.%03lu ms after the PVH "

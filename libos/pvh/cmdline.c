@@ -6,34 +6,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libos/x86_64/pvh.h"
+
 #define HINT_PREFIX "virtio_mmio.device="
+
+/* Parses an unsigned number in C syntax at s (a digit first: no sign, no
+ * blank; one beyond 64 bits reads as UINT64_MAX, which every bound below
+ * refuses).  Returns 0 with *v and *end set, or -EINVAL. */
+static int parse_num(const char *s, uint64_t *v, char **end)
+{
+    if (*s < '0' || *s > '9')
+        return -EINVAL;
+    *v = strtoull(s, end, 0);
+    return 0;
+}
 
 int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h)
 {
     char *end;
-    if (*s < '0' || *s > '9')
+    uint64_t size, base, irq = 0;
+    if (parse_num(s, &size, &end) < 0)
         return -EINVAL;
-    uint64_t size = strtoull(s, &end, 0);
-    if (*end == 'K' || *end == 'k')
-        size <<= 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        size <<= 20, end++;
-    if (*end != '@' || !size || end[1] < '0' || end[1] > '9')
-        return -EINVAL;
-    uint64_t base = strtoull(end + 1, &end, 0);
-    uint32_t irq = 0;
-    if (*end == ':') {
-        const char *i = end + 1;
-        irq = (uint32_t)strtoul(i, &end, 0);
-        if (end == i)
+    unsigned shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20 : 0;
+    if (shift) {
+        if (size > PVH_MMIO_LIMIT >> shift)
             return -EINVAL;
+        size <<= shift;
+        end++;
     }
-    if (*end || !base)
+    if (*end != '@' || parse_num(end + 1, &base, &end) < 0)
+        return -EINVAL;
+    if (*end == ':' && (parse_num(end + 1, &irq, &end) < 0 || irq > UINT32_MAX))
+        return -EINVAL;
+    /* A device's registers take 0x100 bytes; all of it must be mapped. */
+    if (*end || !base || size < PVH_MMIO_MIN_SIZE || base > PVH_MMIO_LIMIT ||
+        size > PVH_MMIO_LIMIT - base)
         return -EINVAL;
     h->size = size;
     h->base = base;
-    h->irq = irq;
+    h->irq = (uint32_t)irq;
     return 0;
+}
+
+bool pvh_magic_is_text(uint32_t magic)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = (unsigned char)(magic >> (8 * i));
+        if (c < 0x20 || c > 0x7e)
+            return false;
+    }
+    return true;
 }
 
 static bool is_blank(char c)
@@ -79,4 +101,20 @@ struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, 
     }
     argv[r.argc < 0 ? 0 : r.argc] = NULL;
     return r;
+}
+
+int pvh_cmdline_copy(const struct hvm_start_info *si, char *raw, char *words, size_t len)
+{
+    if (!len)
+        return -E2BIG;
+    raw[0] = words[0] = '\0';
+    if (!si->cmdline_paddr)
+        return 0;
+    const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+    size_t n = strnlen(src, len);
+    if (n == len)
+        return -E2BIG;
+    memcpy(raw, src, n + 1);
+    memcpy(words, src, n + 1);
+    return 0;
 }

@@ -8,15 +8,22 @@
  * `virtio_mmio.device=SIZE@ADDR[:IRQ]` (SIZE with an optional K or M
  * suffix; numbers in C syntax) are taken out as device hints.  Malformed
  * hints, hints beyond the array and words beyond the argument array are
- * dropped and counted, never stored out of bounds.
+ * dropped and counted, never stored out of bounds.  A hint is malformed
+ * unless its whole region lies below 4 GiB (the boot code maps only that;
+ * above it the probe would fault), it is at least the 0x100 bytes of a
+ * device's registers, and every number fits (no wrap-around).
  */
 #ifndef PVH_CMDLINE_H
 #define PVH_CMDLINE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PVH_MAX_ARGS 128
 #define PVH_MAX_MMIO_HINTS 32
+#define PVH_MMIO_LIMIT (1ull << 32)   /* hints must end at or below 4 GiB */
+#define PVH_MMIO_MIN_SIZE 0x100u      /* a virtio-mmio register block */
 
 /* A virtio-mmio device named on the command line (only the kvm target uses
  * them; on Xen there are none). */
@@ -41,5 +48,20 @@ struct pvh_cmdline_result pvh_cmdline_split(char *buf, char *prog, char **argv, 
 
 /* Parses "SIZE@ADDR[:IRQ]".  Returns 0 and fills *h, or -EINVAL. */
 int pvh_cmdline_parse_hint(const char *s, struct pvh_mmio_hint *h);
+
+struct hvm_start_info;
+
+/* Copies the command line of `si` (empty when it has none) into `raw` and
+ * into `words` (the copy pvh_cmdline_split then cuts in place), each `len`
+ * bytes.  Returns 0, or -E2BIG when the line has len or more characters
+ * (both copies are then left empty): the image must refuse to boot rather
+ * than run a truncated configuration. */
+int pvh_cmdline_copy(const struct hvm_start_info *si, char *raw, char *words, size_t len);
+
+/* Returns true when a start_info magic word is four printable ASCII bytes:
+ * QEMU's PVH loader writes a command line longer than its room over the
+ * hvm_start_info that follows it, so such a magic means "command line too
+ * long", not a broken loader. */
+bool pvh_magic_is_text(uint32_t magic);
 
 #endif /* PVH_CMDLINE_H */

@@ -41,7 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/netdev.h"
 
 #define AFP_BLOCK_SIZE (128u * 1024)

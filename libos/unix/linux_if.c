@@ -7,7 +7,43 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "os/log.h"
 #include "os/netdev.h"
+
+static char claims[LINUX_IF_MAX_CLAIMS][IFNAMSIZ]; /* "" = free slot */
+
+/* Returns the slot holding `name`, or -1. */
+static int claim_find(const char *name)
+{
+    for (int i = 0; i < LINUX_IF_MAX_CLAIMS; i++)
+        if (claims[i][0] && strncmp(claims[i], name, IFNAMSIZ) == 0)
+            return i;
+    return -1;
+}
+
+int linux_if_claim(const char *driver, const char *name)
+{
+    if (claim_find(name) >= 0) {
+        OS_ERR(driver, "'%s': already a port of this switch (each frame would arrive "
+               "twice)", name);
+        return -EBUSY;
+    }
+    for (int i = 0; i < LINUX_IF_MAX_CLAIMS; i++) {
+        if (!claims[i][0]) {
+            strncpy(claims[i], name, IFNAMSIZ - 1);
+            return 0;
+        }
+    }
+    OS_ERR(driver, "'%s': more than %d interfaces", name, LINUX_IF_MAX_CLAIMS);
+    return -ENOSPC;
+}
+
+void linux_if_release(const char *name)
+{
+    int i = claim_find(name);
+    if (i >= 0)
+        claims[i][0] = '\0';
+}
 
 int linux_if_ioctl(unsigned long req, const char *name, struct ifreq *ifr)
 {

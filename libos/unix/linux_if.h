@@ -26,6 +26,18 @@ int linux_if_set_up(const char *name, bool up);
  * not or cannot be queried. */
 bool linux_if_running(const char *name);
 
+/* Claims interface `name` for one port of this process (tap and afpacket
+ * ports share the claims); `driver` labels the error logged on failure.
+ * Returns 0, or -EBUSY when a port already uses it (the same interface as
+ * two ports would receive every frame twice) or -ENOSPC past
+ * LINUX_IF_MAX_CLAIMS interfaces. */
+#define LINUX_IF_MAX_CLAIMS 128
+int linux_if_claim(const char *driver, const char *name);
+
+/* Gives back a claim of linux_if_claim (none held: ignored).  Returns
+ * nothing. */
+void linux_if_release(const char *name);
+
 struct netdev;
 
 /* Refreshes dev->link_up from the carrier of the interface named

@@ -55,7 +55,7 @@
 #include "libos/unix/afpacket_priv.h"
 #include "libos/unix/netdev_unix.h"
 #include "libos/unix/linux_if.h"
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/log.h"
@@ -218,9 +218,14 @@ static int afp_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
         return -ENOMEM;
     uint32_t room = pkt_tailroom(probe);
     pkt_free(probe);
+    int crc = linux_if_claim("afpacket", arg);
+    if (crc < 0)
+        return crc;
     struct afp *a = os_calloc(1, sizeof *a);
-    if (!a)
+    if (!a) {
+        linux_if_release(arg);
         return -ENOMEM;
+    }
     a->fd = a->tx.fd = -1;
     a->room = room;
     memcpy(a->dev.name, arg, nlen + 1);
@@ -234,6 +239,7 @@ static int afp_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     if (rc < 0) {
         OS_ERR("afpacket", "cannot %s '%s': %s", what, arg, strerror(-rc));
         afp_free(a);
+        linux_if_release(arg);
         return rc;
     }
     struct netdev *dev = &a->dev;
@@ -450,8 +456,10 @@ static bool afp_poll_link(struct netdev *dev)
 
 static void afp_close(struct netdev *dev)
 {
-    if (dev)
+    if (dev) {
+        linux_if_release(dev->name);
         afp_free(dev->priv);
+    }
 }
 
 const struct offload_stats *netdev_afpacket_offload_stats(const struct netdev *dev)

@@ -9,9 +9,16 @@
  *
  * OUT, when given, receives every transmitted frame as a record of a
  * microsecond pcap (DLT_EN10MB, snaplen 65535) stamped with pkt->ts_ns, so the
- * output depends only on the packets, never on the wall clock.  It is flushed
- * by netdev_flush and on close.  Without OUT, transmitted frames are counted
- * in tx_dropped.
+ * output depends only on the packets, never on the wall clock.  Without OUT,
+ * transmitted frames are counted in tx_dropped.
+ *
+ * Output errors are counted, never ignored.  Records are buffered (a stdio
+ * buffer of PDEV_OUT_BUF bytes that this file flushes itself, at
+ * PDEV_FLUSH_AT bytes, on netdev_flush and on close, so stdio never writes
+ * on its own); a flush that fails turns the frames it held from tx_packets
+ * into tx_errors, logs the reason once ("cannot write OUT: No space left on
+ * device ...") and stops the output: every later frame is a tx_error too
+ * (a pcap with a hole in it would be worse than a short one).
  *
  * Bad records are counted, never passed on and never fatal:
  *  - larger than the pool slot's room: rx_over_err + rx_dropped + rx_errors;
@@ -35,6 +42,9 @@
 #include "os/mem.h"
 
 #define PCAP_OUT_SNAPLEN 65535
+#define PDEV_FLUSH_AT (64u * 1024)   /* buffered record bytes that trigger a flush */
+#define PDEV_OUT_BUF (256u * 1024)   /* > PDEV_FLUSH_AT + one record: stdio never flushes */
+#define PCAP_REC_HDR 16
 #define ETH_HDR_LEN 14
 #define ETH_OVERHEAD 18 /* header + 802.1Q tag: MTU + 18 = largest frame */
 
@@ -42,6 +52,12 @@ struct pdev_port {
     pcap_t *in;                /* NULL: no input */
     pcap_t *out_dead;          /* pcap_open_dead handle for the dumper */
     pcap_dumper_t *dumper;     /* NULL: no output */
+    char *out_buf;             /* the output FILE's stdio buffer */
+    char *out_path;
+    bool out_failed;           /* a flush failed: the output is stopped */
+    uint32_t pend_frames;      /* records since the last successful flush */
+    uint64_t pend_bytes;       /* their frame bytes (tx_bytes) */
+    size_t pend_file;          /* their bytes in the file */
     bool peeked;               /* next_hdr/next_data hold an unread record */
     struct pcap_pkthdr next_hdr;
     const u_char *next_data;
@@ -125,13 +141,41 @@ static unsigned pdev_rx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
     return got;
 }
 
+/* Writes the buffered records to the file.  On failure the frames they
+ * held move from tx_packets to tx_errors, the reason is logged once and the
+ * output stops.  Returns 0 or -EIO. */
+static int pdev_out_flush(struct netdev *dev)
+{
+    struct pdev_port *pp = dev->priv;
+    if (!pp->dumper || pp->out_failed || pp->pend_frames == 0)
+        return pp->out_failed ? -EIO : 0;
+    FILE *f = pcap_dump_file(pp->dumper);
+    errno = 0;
+    if (fflush(f) == 0 && !ferror(f)) {
+        pp->pend_frames = 0;
+        pp->pend_bytes = 0;
+        pp->pend_file = 0;
+        return 0;
+    }
+    int err = errno ? errno : EIO;
+    pp->out_failed = true;
+    dev->stats.tx_packets -= pp->pend_frames;
+    dev->stats.tx_bytes -= pp->pend_bytes;
+    dev->stats.tx_errors += pp->pend_frames;
+    os_log(OS_LOG_ERR, "pcap", "%s: cannot write %s: %s; output stopped, %u frame(s) lost "
+           "and every later one counted as tx errors", dev->name, pp->out_path, strerror(err),
+           (unsigned)pp->pend_frames);
+    pp->pend_frames = 0;
+    return -EIO;
+}
+
 static unsigned pdev_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 {
     struct pdev_port *pp = dev->priv;
     unsigned sent = 0;
     for (unsigned i = 0; i < n; i++) {
         struct pkt *p = pkts[i];
-        if (!pp->dumper || p->len > PCAP_OUT_SNAPLEN) {
+        if (!pp->dumper || pp->out_failed || p->len > PCAP_OUT_SNAPLEN) {
             dev->stats.tx_dropped++;
             if (pp->dumper)
                 dev->stats.tx_errors++;
@@ -142,7 +186,12 @@ static unsigned pdev_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
             pcap_dump((u_char *)pp->dumper, &h, p->data);
             dev->stats.tx_packets++;
             dev->stats.tx_bytes += p->len;
+            pp->pend_frames++;
+            pp->pend_bytes += p->len;
+            pp->pend_file += PCAP_REC_HDR + p->len;
             sent++;
+            if (pp->pend_file >= PDEV_FLUSH_AT && pdev_out_flush(dev) < 0)
+                sent = 0; /* those frames are errors now */
         }
         pkt_free(p);
     }
@@ -151,10 +200,7 @@ static unsigned pdev_tx_burst(struct netdev *dev, struct pkt **pkts, unsigned n)
 
 static int pdev_flush(struct netdev *dev)
 {
-    struct pdev_port *pp = dev->priv;
-    if (pp->dumper && pcap_dump_flush(pp->dumper) != 0)
-        return -EIO;
-    return 0;
+    return pdev_out_flush(dev);
 }
 
 static int pdev_next_rx_ts(struct netdev *dev, uint64_t *ts)
@@ -170,8 +216,12 @@ static void pdev_close_port(struct netdev *dev)
 {
     struct pdev_port *pp = dev->priv;
     if (pp) {
-        if (pp->dumper)
-            pcap_dump_close(pp->dumper); /* flushes and closes the file */
+        if (pp->dumper) {
+            pdev_out_flush(dev);
+            pcap_dump_close(pp->dumper); /* closes the file */
+        }
+        os_free(pp->out_buf);
+        os_free(pp->out_path);
         if (pp->out_dead)
             pcap_close(pp->out_dead);
         if (pp->in)
@@ -214,12 +264,17 @@ static int pdev_open_out(struct pdev_port *pp, const char *path)
                                                          PCAP_TSTAMP_PRECISION_MICRO);
     if (!pp->out_dead)
         return -ENOMEM;
+    pp->out_buf = os_malloc(PDEV_OUT_BUF);
+    pp->out_path = os_strdup(path);
+    if (!pp->out_buf || !pp->out_path)
+        return -ENOMEM;
     FILE *f = fopen(path, "wb");
     if (!f) {
         int err = errno;
         os_log(OS_LOG_ERR, "pcap", "%s: cannot create output: %s", path, strerror(err));
         return -err;
     }
+    setvbuf(f, pp->out_buf, _IOFBF, PDEV_OUT_BUF);
     pp->dumper = pcap_dump_fopen(pp->out_dead, f);
     if (!pp->dumper) {
         fclose(f);

@@ -39,7 +39,7 @@
 
 #include "libos/unix/netdev_unix.h"
 #include "libos/unix/linux_if.h"
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/clock.h"
 #include "os/log.h"
 #include "os/mem.h"
@@ -110,9 +110,14 @@ static int tap_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
         OS_ERR("tap", "'%s': interface name must be 1..%d characters", arg, IFNAMSIZ - 1);
         return -EINVAL;
     }
+    int crc = linux_if_claim("tap", arg);
+    if (crc < 0)
+        return crc;
     struct tap *t = os_calloc(1, sizeof *t);
-    if (!t)
+    if (!t) {
+        linux_if_release(arg);
         return -ENOMEM;
+    }
     t->fd = -1;
     t->bounce = os_malloc(TAP_BOUNCE);
     int rc = t->bounce ? tap_attach(t, arg) : -ENOMEM;
@@ -125,6 +130,7 @@ static int tap_open(const char *arg, struct pkt_pool *pool, struct netdev **out)
     if (rc < 0) {
         OS_ERR("tap", "cannot %s tap '%s': %s", what, arg, strerror(-rc));
         tap_free(t);
+        linux_if_release(arg);
         return rc;
     }
     struct netdev *dev = &t->dev;
@@ -262,8 +268,10 @@ static int tap_set_up(struct netdev *dev, bool up)
 
 static void tap_close(struct netdev *dev)
 {
-    if (dev)
+    if (dev) {
+        linux_if_release(dev->name);
         tap_free(dev->priv);
+    }
 }
 
 const struct offload_stats *netdev_tap_offload_stats(const struct netdev *dev)

@@ -17,4 +17,10 @@ extern const struct netdev_class netdev_tap_class;
 extern const struct netdev_class netdev_afpacket_class;
 extern const struct netdev_class netdev_pcap_class;
 
+/* Offload counters of a tap / afpacket netdev (dev must be of that class).
+ * Return the driver's counters; they live as long as the device. */
+struct offload_stats;
+const struct offload_stats *netdev_tap_offload_stats(const struct netdev *dev);
+const struct offload_stats *netdev_afpacket_offload_stats(const struct netdev *dev);
+
 #endif /* LIBOS_UNIX_NETDEV_UNIX_H */

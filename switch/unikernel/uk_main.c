@@ -19,6 +19,8 @@
  *    --app firewall=fw,learning "--file=fw=deny tcp,tp_dst=22;allow";
  *  - smaller defaults (--packets 1024, --max-flows 4096) to fit in little
  *    guest memory.
+ * The run loop also stops when the platform asks (uk_target.stop_requested:
+ * `xl shutdown` on xen); the program then closes its ports and returns 0.
  * Test hooks, not part of the product's --help: --crash-test KIND (fault on
  * purpose: see libos/x86_64/trap.h for the kinds) and --run-ms N (stop
  * after N ms of switching, print the counters, exit 0).  --boot-trace prints
@@ -56,6 +58,7 @@
 #define UNARMED_SLEEP_NS (500 * 1000ull) /* a port that cannot wake us: poll this often */
 
 #define MAX_FILES 8
+#define UK_RUN_MS_MAX 86400000u /* --run-ms: one day at most */
 
 /* What prepare_args takes off the command line before sw_config sees it:
  * the test hooks and the in-memory files. */
@@ -67,8 +70,10 @@ struct hooks {
     int boot_trace;        /* --boot-trace */
 };
 
-/* Returns true when word `w` is option `name` (as "--name" or "--name=..."),
- * and sets *val to its value (after '=' or the next word, advancing *i). */
+/* Returns 1 when word `w` is option `name` (as "--name" or "--name=...")
+ * and sets *val to its value (after '=' or the next word, advancing *i);
+ * 0 when it is another word; -1 when it is the option, last, without a
+ * value. */
 static int take_option(int argc, char **argv, int *i, const char *name, const char **val)
 {
     size_t n = strlen(name);
@@ -79,10 +84,44 @@ static int take_option(int argc, char **argv, int *i, const char *name, const ch
         *val = w + 3 + n;
         return 1;
     }
-    if (w[2 + n] || *i + 1 >= argc)
+    if (w[2 + n])
         return 0;
+    if (*i + 1 >= argc)
+        return -1;
     *val = argv[++*i];
     return 1;
+}
+
+/* take_option for a test hook or --file: a missing value is reported.
+ * Returns take_option's result. */
+static int take_hook(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    int r = take_option(argc, argv, i, name, val);
+    if (r < 0)
+        pvh_printf("sluice: --%s needs a value\n", name);
+    return r;
+}
+
+/* Parses --run-ms: a whole decimal number of milliseconds, at most a day
+ * (a test hook; "-1" is not "forever").  Returns 0 or -EINVAL (reported). */
+static int parse_run_ms(const char *val, uint64_t *ms)
+{
+    char *end;
+    if (*val < '0' || *val > '9' || strlen(val) > 8 ||
+        (*ms = strtoull(val, &end, 10), *end) || *ms > UK_RUN_MS_MAX) {
+        pvh_printf("sluice: --run-ms: invalid value '%s' (0..%u ms)\n", val, UK_RUN_MS_MAX);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Returns the number of --port words in argv[1..argc). */
+static int count_ports(int argc, char **argv)
+{
+    int ports = 0;
+    for (int i = 1; i < argc; i++)
+        ports += !strncmp(argv[i], "--port", 6);
+    return ports;
 }
 
 /* Returns true when NIC spec `word` ("TYPE:N") is the one `mgmt` names
@@ -93,33 +132,47 @@ static bool is_mgmt_nic(const char *word, const char *mgmt)
     return mgmt && !strncmp(word, mgmt, n) && (mgmt[n] == '\0' || mgmt[n] == ',');
 }
 
-/* Copies argv into out[] without the test hooks, adding default ports (every
- * NIC but the --mgmt one).  Returns the new argc, or -EINVAL with a message
- * printed. */
-static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsigned n_nics)
+/* Puts the default --port words (every NIC but the --mgmt one) into out[]
+ * from *n on, when argv names no port.  Returns nothing. */
+static void default_ports(int argc, char **argv, char **out, int *n, unsigned n_nics)
 {
     static char port_words[SW_MAX_PORTS][24];
-    int n = 0, ports = 0;
-    const char *mgmt = NULL;
+    const char *mgmt = NULL, *val;
+    for (int i = 1; i < argc; i++)
+        if (take_option(argc, argv, &i, "mgmt", &val) > 0)
+            mgmt = val;
+    for (unsigned k = 0; count_ports(argc, argv) == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
+        snprintf(port_words[k], sizeof port_words[k], "%s:%u", uk_target.port_type, k);
+        if (is_mgmt_nic(port_words[k], mgmt))
+            continue;
+        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
+        out[(*n)++] = port_words[k];
+    }
+}
+
+/* Copies argv into out[] without the test hooks, adding default ports
+ * right after the program name (so an option left without its value at
+ * the end of the line is reported as such, never given a port word).
+ * Returns the new argc, or -EINVAL with a message printed. */
+static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsigned n_nics)
+{
+    int n = 0, r;
+    out[n++] = argv[0];
+    default_ports(argc, argv, out, &n, n_nics);
     for (int i = 1; i < argc; i++) {
         const char *val;
-        if (take_option(argc, argv, &i, "mgmt", &val))
-            mgmt = val;
-    }
-    for (int i = 0; i < argc; i++) {
-        const char *val;
-        if (i > 0 && !strcmp(argv[i], "--boot-trace")) {
+        if (!strcmp(argv[i], "--boot-trace")) {
             h->boot_trace = 1;
-        } else if (i > 0 && take_option(argc, argv, &i, "crash-test", &val)) {
-            h->crash = val;
-        } else if (i > 0 && take_option(argc, argv, &i, "run-ms", &val)) {
-            char *end;
-            h->run_ms = strtoull(val, &end, 10);
-            if (*end || !*val) {
-                pvh_printf("sluice: --run-ms: invalid value '%s'\n", val);
+        } else if ((r = take_hook(argc, argv, &i, "crash-test", &val)) != 0) {
+            if (r < 0)
                 return -EINVAL;
-            }
-        } else if (i > 0 && take_option(argc, argv, &i, "file", &val)) {
+            h->crash = val;
+        } else if ((r = take_hook(argc, argv, &i, "run-ms", &val)) != 0) {
+            if (r < 0 || parse_run_ms(val, &h->run_ms) < 0)
+                return -EINVAL;
+        } else if ((r = take_hook(argc, argv, &i, "file", &val)) != 0) {
+            if (r < 0)
+                return -EINVAL;
             const char *eq = strchr(val, '=');
             if (!eq || eq == val || h->n_files == MAX_FILES) {
                 pvh_printf("sluice: --file %s: expected NAME=TEXT (at most %d files)\n",
@@ -128,17 +181,8 @@ static int prepare_args(int argc, char **argv, char **out, struct hooks *h, unsi
             }
             h->files[h->n_files++] = val;
         } else {
-            if (!strncmp(argv[i], "--port", 6))
-                ports++;
             out[n++] = argv[i];
         }
-    }
-    for (unsigned k = 0; ports == 0 && k < n_nics && k < SW_MAX_PORTS; k++) {
-        snprintf(port_words[k], sizeof port_words[k], "%s:%u", uk_target.port_type, k);
-        if (is_mgmt_nic(port_words[k], mgmt))
-            continue;
-        snprintf(port_words[k], sizeof port_words[k], "--port=%s:%u", uk_target.port_type, k);
-        out[n++] = port_words[k];
     }
     out[n] = NULL;
     return n;
@@ -189,13 +233,15 @@ static uint64_t min4(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 }
 
 /* Runs the switch (and the TCP/IP stack, when there is one) until run_ms
- * elapses (forever when 0): busy-polls while traffic flows; after
+ * elapses (forever when 0) or the platform asks it to stop
+ * (uk_target.stop_requested): busy-polls while traffic flows; after
  * IDLE_AFTER_NS without a packet it arms every port's and the stack NIC's
  * receive wake-up and halts until a frame, the next deadline (flow,
  * connection and TCP timers, the stats line, --run-ms) or, when a device
- * cannot wake the CPU, UNARMED_SLEEP_NS.  Returns nothing. */
-static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw_config *cfg,
-                       uint64_t run_ms)
+ * cannot wake the CPU, UNARMED_SLEEP_NS.  Returns the platform's reason,
+ * or NULL when run_ms elapsed. */
+static const char *run_switch(struct sw_switch *sw, struct uk_net *net,
+                              const struct sw_config *cfg, uint64_t run_ms)
 {
     uint64_t start = os_clock_ns();
     uint64_t stop = run_ms ? start + run_ms * OS_NS_PER_MS : UINT64_MAX;
@@ -204,8 +250,11 @@ static void run_switch(struct sw_switch *sw, struct uk_net *net, const struct sw
     uint64_t last_busy = start;
     for (;;) {
         uint64_t now = os_clock_ns();
+        const char *why;
         if (now >= stop)
-            break;
+            return NULL;
+        if (uk_target.stop_requested && (why = uk_target.stop_requested()))
+            return why;
         unsigned busy = uk_net_poll(net, now);
         if (sw_switch_step(sw, now) + busy > 0) {
             last_busy = now;
@@ -271,6 +320,7 @@ int os_main(int argc, char **argv)
     sw_config_init(&cfg);
     cfg.n_packets = UK_DEFAULT_PACKETS;
     cfg.max_flows = UK_DEFAULT_MAX_FLOWS;
+    cfg.packet_slot = uk_target.packet_slot;
     if (sw_config_parse(&cfg, n, args, err, sizeof err)) {
         pvh_printf("sluice: %s\n", err);
         return PLAT_EXIT_USAGE;
@@ -333,8 +383,11 @@ int os_main(int argc, char **argv)
                       (unsigned long)(ms.used_bytes >> 10));
         if (h.boot_trace)
             boot_trace_print();
-        run_switch(sw, net, &cfg, h.run_ms);
-        pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
+        const char *why = run_switch(sw, net, &cfg, h.run_ms);
+        if (why)
+            pvh_printf("sluice: stop requested (%s)\n", why);
+        else
+            pvh_printf("sluice: stopping after %lu ms (--run-ms)\n", (unsigned long)h.run_ms);
         sw_switch_report_ports(sw, emit_console, NULL);
         uk_net_report(net, emit_console, NULL);
         mem_get_stats(&ms);

@@ -14,8 +14,9 @@
 #include "os/rand.h"
 #include "switch/sw_switch.h"
 #include "switch/unikernel/uk_net.h"
+#include "switch/unikernel/uk_target.h"
 
-#define MGMT_PACKETS 640  /* a virtio NIC posts up to 256 RX buffers per queue */
+#define MGMT_PACKETS 640  /* default: a virtio NIC posts up to 256 RX buffers per queue */
 #define LOCAL_PACKETS 256
 /* OpenFlow control traffic, not bulk data: 16 KiB windows each way keep a
  * connection at 32 KiB of buffers (16 connections: 512 KiB). */
@@ -56,8 +57,11 @@ static int set_address(struct uk_net *n, const char *ip, uint64_t now_ns)
 static int open_dev(struct uk_net *n, const struct sw_config *cfg)
 {
     bool in_band = !cfg->mgmt || !strcmp(cfg->mgmt, "local");
-    n->pool = pkt_pool_create(in_band ? LOCAL_PACKETS : MGMT_PACKETS, PKT_DEFAULT_SLOT,
-                              PKT_DEFAULT_HEADROOM);
+    /* A management NIC's buffers are what the image's NICs need (netfront:
+     * page-sized slots, fewer of them); the in-band link's are ordinary. */
+    unsigned mgmt = uk_target.mgmt_packets ? uk_target.mgmt_packets : MGMT_PACKETS;
+    unsigned slot = !in_band && uk_target.packet_slot ? uk_target.packet_slot : PKT_DEFAULT_SLOT;
+    n->pool = pkt_pool_create(in_band ? LOCAL_PACKETS : mgmt, slot, PKT_DEFAULT_HEADROOM);
     if (!n->pool) {
         pvh_printf("sluice: no memory for the TCP/IP stack's packets\n");
         return -ENOMEM;

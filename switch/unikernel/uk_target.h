@@ -21,6 +21,17 @@ struct uk_target {
      * NULL when i is out of range. */
     const char *(*describe)(unsigned i, char *buf, unsigned len);
     const char *help;       /* target-specific lines appended to --help */
+    /* Optional (NULL: never): polled by the run loop; returns the reason
+     * ("poweroff", "reboot") once the platform asks the program to stop
+     * (on xen: `xl shutdown` / `xl reboot`), else NULL. */
+    const char *(*stop_requested)(void);
+    /* Bytes per packet buffer; 0 = PKT_DEFAULT_SLOT.  The xen image uses a
+     * page: netfront grants a whole page per receive buffer.  Applies to
+     * the switch's pool and to a management NIC's (uk_net.c). */
+    unsigned packet_slot;
+    /* Buffers of an out-of-band management NIC's pool (--mgmt TYPE:N);
+     * 0 = 640 (a virtio NIC posts up to 256 RX buffers per queue). */
+    unsigned mgmt_packets;
 };
 
 extern const struct uk_target uk_target;

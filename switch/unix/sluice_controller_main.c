@@ -141,11 +141,13 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < o.n_listens && rc == 0; i++) {
         int lrc = sw_connmgr_add_listener(sw_ctlhost_connmgr(h), o.listens[i]);
         if (lrc < 0) {
-            fprintf(stderr, "sluice-controller: --listen %s: cannot listen (%d)\n",
-                    o.listens[i], lrc);
+            fprintf(stderr, "sluice-controller: --listen %s: cannot listen: %s\n",
+                    o.listens[i], lrc == -EINVAL ? "invalid (expected ptcp:PORT[:IP])"
+                                                 : strerror(-lrc));
             rc = 1;
         } else {
-            OS_INFO("controller", "listening on %s, apps %s", o.listens[i], o.apps);
+            OS_INFO("controller", "--listen %s: TCP port %u, apps %s", o.listens[i],
+                    (unsigned)sw_connmgr_listener_port(sw_ctlhost_connmgr(h), lrc), o.apps);
         }
     }
     struct os_poll *poll = rc ? NULL : os_poll_create();

@@ -20,6 +20,7 @@
 
 #include "os/clock.h"
 #include "os/log.h"
+#include "os/mem.h"
 #include "os/poll.h"
 #include "switch/sw_config.h"
 #include "switch/sw_switch.h"
@@ -27,6 +28,7 @@
 
 #define IDLE_SPINS 256                 /* empty polls before sleeping */
 #define MAX_SLEEP_NS (100 * OS_NS_PER_MS)
+#define EVENTS_EVERY_NS OS_NS_PER_MS   /* while busy: look at the handles this often */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -39,36 +41,6 @@ static void emit_stdout(const char *line, void *arg)
 {
     fputs(line, stdout);
     fputc('\n', stdout);
-}
-
-/* Reads a whole file into a NUL-terminated heap buffer.  Returns it, or
- * NULL with errno set. */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (len + 1 < cap)
-            break;
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb)
-            free(buf);
-        buf = nb;
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
-        errno = EIO;
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
 }
 
 static void noop_fd(int fd, unsigned events, void *arg)
@@ -93,9 +65,16 @@ static int run_live(struct sw_switch *sw, const struct sw_config *cfg, struct os
     uint64_t interval = (uint64_t)cfg->stats_interval_ms * OS_NS_PER_MS;
     uint64_t next_stats = interval ? os_clock_ns() + interval : UINT64_MAX;
     unsigned idle = 0;
+    uint64_t last_events = 0;
 
     while (!stop_requested) {
         uint64_t now = os_clock_ns();
+        if (now - last_events >= EVENTS_EVERY_NS) {
+            /* Busy or not, readiness of the OpenFlow handles is collected
+             * (one epoll_wait, whatever the number of connections). */
+            os_poll_run(poll, 0);
+            last_events = now;
+        }
         if (sw_switch_step(sw, now) > 0) {
             idle = 0;
         } else if (++idle >= IDLE_SPINS) {
@@ -157,18 +136,13 @@ int main(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0 && cfg.flows_file) {
-        char *text = read_file(cfg.flows_file);
-        if (!text) {
-            fprintf(stderr, "sluice: --flows %s: %s\n", cfg.flows_file, strerror(errno));
+        char *text = NULL;
+        if (sw_unix_read_text(cfg.flows_file, &text, err, sizeof err) < 0 ||
+            sw_switch_load_flows(sw, text, cfg.flows_file, start, err, sizeof err) < 0) {
+            fprintf(stderr, "sluice: --flows %s\n", err);
             rc = 1;
-        } else {
-            int n = sw_switch_load_flows(sw, text, cfg.flows_file, start, err, sizeof err);
-            if (n < 0) {
-                fprintf(stderr, "sluice: %s\n", err);
-                rc = 1;
-            }
-            free(text);
         }
+        os_free(text);
     }
 
     if (rc == 0) {
@@ -188,6 +162,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "sluice: cannot create the event loop\n");
             now = os_clock_ns();
         }
+        sw_switch_flush_ports(sw);
         sw_switch_report_ports(sw, emit_stdout, NULL);
         sw_switch_report_flows(sw, now, emit_stdout, NULL);
     }

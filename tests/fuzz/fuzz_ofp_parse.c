@@ -92,7 +92,8 @@ static void unparse(enum ofp_parse_cmd cmd)
 }
 
 /* ofp_parse_flows callback: prints the flow.  Returns 0. */
-static int print_cb(const struct of_flow_mod *fm, unsigned line, void *arg)
+static int print_cb(const struct of_flow_mod *fm, unsigned line, void *arg, char *why,
+                    size_t whylen)
 {
     char buf[64];
     (void)arg;

@@ -21,6 +21,14 @@
 #   sw_config     command lines -> switch/sw_config.c and the --controller /
 #                 --listen specs (switch/sw_connmgr_spec.c); kernel command
 #                 lines -> libos/pvh/cmdline.c (word splitter, virtio-mmio hints)
+#   sw_conn       a peer's byte stream -> switch/sw_conn*.c (framing, HELLO,
+#                 echo, flow control, the send budget, timeouts) over a
+#                 scripted transport: messages whole, in order, none skipped
+#   xen_xs        a hostile xenstored's byte stream -> the xen target's
+#                 xenstore client (libos/xen/xs_client.c, xs_ring.c)
+#   netfront      a hostile netback's responses, frames and ring indexes ->
+#                 netfront/netfront.c (with libos/xen/gnttab_core.c and the
+#                 checksum-blank completion of libos/common/offload.c)
 #
 # Sources in portable folders are compiled with the portable flags
 # (-ffreestanding -nostdinc against libos/include and libos/libc/include,
@@ -47,7 +55,7 @@ mkdir -p "$build" && build=$(cd "$build" && pwd) || exit 1
 secs=${FUZZ_SECONDS:-8}
 [ "${FUZZ_LONG:-0}" = 1 ] || { [ "$secs" -gt 30 ] && secs=30; }
 out=$build/fuzz
-all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config net)
+all_targets=(ofp_decode dp_key ofp_parse ctl_firewall ctl_pkt sw_config net sw_conn xen_xs netfront)
 targets=("${@:-${all_targets[@]}}")
 
 # Sources per target (besides tests/fuzz/fuzz_NAME.c and fuzz_support.c).
@@ -62,6 +70,12 @@ declare -A srcs=(
            libos/common/pkt.c libos/common/log.c libos/common/netdev.c libos/common/rand.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/pvh/cmdline.c"
+    [sw_conn]="switch/sw_conn.c switch/sw_conn_tx.c libos/common/log.c"
+    [xen_xs]="libos/xen/xs_client.c libos/xen/xs_ring.c libos/common/log.c"
+    [netfront]="netfront/netfront.c netfront/netfront_xs.c libos/xen/gnttab_core.c
+                libos/xen/xs_client.c libos/xen/xs_ring.c tests/unit/xen/plat_fake.c
+                libos/common/pkt.c libos/common/offload.c libos/common/netdev.c
+                libos/common/log.c"
 )
 
 # Targets that reuse another target's seeds.

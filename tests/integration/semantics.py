@@ -15,8 +15,9 @@ needed:
   - an exact-match flow beats a wildcarded one of higher priority, and its
     priority is reported back exactly as sent;
   - long flow-stats replies are split with OFPSF_REPLY_MORE;
-  - emergency flows are listed by flow stats and deleted only by deletes
-    that carry OFPFF_EMERG.
+  - emergency flows are listed by flow stats for table 0xfe (not 0xff, nor
+    table statistics), and deleted by deletes with or without OFPFF_EMERG,
+    as the OpenFlow 1.0 reference switch does.
 Ports 1 and 2 must exist.  Prints "ok NAME" / "FAIL NAME: REASON" /
 "skip NAME: REASON" (names prefixed "semantics_"); exit 0 when none failed.
 """
@@ -82,9 +83,10 @@ def packet_in(c, wait=M.WAIT):
     return buf, total, port, reason, m[2][10:]
 
 
-def flow_stats(c, xid, emerg_only=False):
+def flow_stats(c, xid, table_id=0xff):
     """Returns ([(priority, packet_count)], number of reply messages, flags list)."""
-    c.send(M.msg(M.STATS_REQUEST, M.stats_request(M.OFPST_FLOW, M.flow_stats_body()), xid))
+    body = M.match_all() + struct.pack("!BxH", table_id, M.OFPP_NONE)
+    c.send(M.msg(M.STATS_REQUEST, M.stats_request(M.OFPST_FLOW, body), xid))
     entries, flags_seen = [], []
     while True:
         m = c.recv_until(lambda t, x, b: t == M.STATS_REPLY and x == xid)
@@ -191,16 +193,31 @@ def case_flow_stats_reply_more(c):
         "REPLY_MORE flags %r" % flags
 
 
+def table_active(c, xid):
+    """Returns table 0's active_count from table statistics."""
+    c.send(M.msg(M.STATS_REQUEST, M.stats_request(3), xid))
+    m = c.recv_until(lambda t, x, b: t == M.STATS_REPLY and x == xid)
+    if m is None or len(m[2]) < 4 + 64:
+        raise AssertionError("table stats reply missing")
+    return struct.unpack("!I", m[2][4 + 44:4 + 48])[0]
+
+
 def case_emergency_flows(c):
     delete_all(c)
     delete_all(c, emerg=True)
     c.send(flow_mod(in_port_match(2), M.action_output(1), flags=M.OFPFF_EMERG))
     barrier(c, 0xb501)
-    assert len(flow_stats(c, 0xb502)[0]) == 1, "emergency flow not listed by flow stats"
-    delete_all(c)
-    assert len(flow_stats(c, 0xb503)[0]) == 1, "a delete without EMERG removed it"
+    assert len(flow_stats(c, 0xb502, 0xfe)[0]) == 1, "emergency flow not in table 0xfe"
+    assert len(flow_stats(c, 0xb505)[0]) == 0, "emergency flow counted in table 0xff"
+    assert table_active(c, 0xb506) == 0, "emergency flow counted by table stats"
     delete_all(c, emerg=True)
-    assert len(flow_stats(c, 0xb504)[0]) == 0, "a delete with EMERG did not remove it"
+    assert len(flow_stats(c, 0xb504, 0xfe)[0]) == 0, "a delete with EMERG did not remove it"
+    c.send(flow_mod(in_port_match(2), M.action_output(1), flags=M.OFPFF_EMERG))
+    c.send(flow_mod(in_port_match(1), M.action_output(2)))
+    barrier(c, 0xb507)
+    assert table_active(c, 0xb508) == 1, "table stats do not count the normal flow"
+    delete_all(c)
+    assert len(flow_stats(c, 0xb503, 0xfe)[0]) == 0, "a delete without EMERG left it"
 
 
 CASES = [

@@ -51,6 +51,15 @@ static struct dp_match match_exact(const struct dp_key *k)
     return m;
 }
 
+/* in_port=port */
+static struct dp_match match_in_port(uint16_t port)
+{
+    struct dp_match m = match_any();
+    m.mask.in_port = 0xffff;
+    m.key.in_port = port;
+    return m;
+}
+
 /* dl_type=0x0800, nw_dst=dst/plen */
 static struct dp_match match_dst(uint32_t dst, int plen)
 {
@@ -636,23 +645,51 @@ static void test_emergency_table_is_separate(void **state)
     assert_int_equal(out_of(t, &k), 1);
     dp_table_set_emergency(t, true);
     assert_int_equal(out_of(t, &k), 2);
-    /* a delete without EMERG leaves the emergency table alone */
+    /* a delete with EMERG empties only the emergency table */
+    fm = fm_make(DP_FC_DELETE, match_any(), 0, 0);
+    fm.flags = DP_FF_EMERG;
+    assert_int_equal(dp_table_apply(t, &fm, 0, on_removed, &r), 0);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(out_of(t, &k), 0);
+    dp_table_set_emergency(t, false);
+    assert_int_equal(out_of(t, &k), 1);
+    struct dp_table_stats st;
+    dp_table_get_stats(t, &st);
+    assert_int_equal(st.active, 1);
+    assert_int_equal(st.n_emerg, 0);
+}
+
+/* A delete without EMERG removes matching entries from both tables (as the
+ * OpenFlow 1.0 reference switch does), calling back only for the normal
+ * ones; entries it does not match stay. */
+static void test_delete_without_emerg_also_empties_emergency_table(void **state)
+{
+    struct dp_table *t = *state;
+    struct removed r = {0};
+    assert_int_equal(add(t, match_any(), 1, 1), 0);
+    struct dp_flow_mod fm = fm_make(DP_FC_ADD, match_any(), 1, 2);
+    fm.flags = DP_FF_EMERG;
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    fm = fm_make(DP_FC_ADD, match_in_port(3), 7, 2);
+    fm.flags = DP_FF_EMERG;
+    assert_int_equal(dp_table_apply(t, &fm, 0, NULL, NULL), 0);
+    /* strict: only the identical emergency entry goes */
+    fm = fm_make(DP_FC_DELETE_STRICT, match_in_port(3), 7, 0);
+    assert_int_equal(dp_table_apply(t, &fm, 0, on_removed, &r), 0);
+    struct dp_table_stats st;
+    dp_table_get_stats(t, &st);
+    assert_int_equal(st.n_emerg, 1);
+    assert_int_equal(r.n, 0);
+    /* delete-all: both tables, one callback (the normal entry) */
     fm = fm_make(DP_FC_DELETE, match_any(), 0, 0);
     assert_int_equal(dp_table_apply(t, &fm, 0, on_removed, &r), 0);
     assert_int_equal(r.n, 1);
-    assert_int_equal(out_of(t, &k), 2);
-    struct dp_table_stats st;
     dp_table_get_stats(t, &st);
     assert_int_equal(st.active, 0);
-    assert_int_equal(st.n_emerg, 1);
-    /* with EMERG it empties the emergency table */
-    fm.flags = DP_FF_EMERG;
-    assert_int_equal(dp_table_apply(t, &fm, 0, on_removed, &r), 0);
-    assert_int_equal(r.n, 2);
-    assert_int_equal(out_of(t, &k), 0);
-    dp_table_set_emergency(t, false);
-    dp_table_get_stats(t, &st);
     assert_int_equal(st.n_emerg, 0);
+    dp_table_set_emergency(t, true);
+    struct dp_key k = key_ip(3, 1, 2, 80);
+    assert_int_equal(out_of(t, &k), 0);
 }
 
 static void test_visit_emergency_table(void **state)
@@ -779,6 +816,7 @@ int main(void)
         T(test_add_replace_reschedules_timeouts),
         T(test_emerg_with_timeout_einval),
         T(test_emergency_table_is_separate),
+        T(test_delete_without_emerg_also_empties_emergency_table),
         T(test_visit_emergency_table),
         T(test_visit_nonstrict_filter_and_out_port),
         T(test_stats_counters),

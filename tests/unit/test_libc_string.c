@@ -27,7 +27,9 @@
 #define strspn sl_strspn
 #define strcspn sl_strcspn
 #define strncpy sl_strncpy
+#define strerror sl_strerror
 #include "libos/libc/src/string.c"
+#include "libos/libc/src/strerror.c"
 #undef memcpy
 #undef memset
 #undef memmove
@@ -45,6 +47,9 @@
 #undef strspn
 #undef strcspn
 #undef strncpy
+#undef strerror
+
+#include <errno.h>
 
 static int sign(int x)
 {
@@ -129,6 +134,24 @@ static void test_lengths_and_strncpy(void **state)
     assert_memory_equal(d, "abc", 3);
 }
 
+/* Every errno the freestanding errno.h names reads as the host libc says;
+ * others are "Unknown error". */
+static void test_strerror_names_every_errno_like_the_host(void **state)
+{
+    static const int nums[] = {
+        EPERM, ENOENT, EINTR, EIO, ENXIO, E2BIG, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT,
+        EBUSY, EEXIST, ENODEV, EINVAL, ENFILE, EMFILE, EFBIG, ENOSPC, EPIPE, EDOM, ERANGE,
+        ENOSYS, ENODATA, ETIME, EPROTO, EMSGSIZE, EPROTONOSUPPORT, EOPNOTSUPP, EADDRINUSE,
+        EADDRNOTAVAIL, ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, EISCONN,
+        ENOTCONN, ETIMEDOUT, ECONNREFUSED, EHOSTUNREACH, EALREADY, EINPROGRESS,
+    };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        assert_string_equal(sl_strerror(nums[i]), strerror(nums[i]));
+    assert_string_equal(sl_strerror(0), "Unknown error");
+    assert_string_equal(sl_strerror(-22), "Unknown error");
+    assert_string_equal(sl_strerror(4095), "Unknown error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_compare_functions_match_host),
         cmocka_unit_test(test_search_functions_match_host),
         cmocka_unit_test(test_lengths_and_strncpy),
+        cmocka_unit_test(test_strerror_names_every_errno_like_the_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@
 #include "libos/unix/afpacket_priv.h"
 #include "libos/unix/linux_if.h"
 #include "libos/unix/netdev_unix.h"
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/pkt.h"
@@ -384,8 +384,11 @@ static void test_afp_tx_ring_link_down_drops_without_stale_frames(void **state)
 static void test_afp_tx_sendmmsg_fallback_selectable(void **state)
 {
     NH_NEED_NS();
+    /* One interface is one port: the ring device gives it up first (a
+     * second open of the same interface is refused, see below). */
+    netdev_afpacket_class.close(dev);
+    dev = NULL;
     setenv("SLUICE_AFPACKET_TX", "sendmmsg", 1);
-    struct netdev *ring = dev;
     int rc = netdev_afpacket_class.open(ifa, pool, &dev);
     unsetenv("SLUICE_AFPACKET_TX");
     assert_int_equal(rc, 0);
@@ -395,11 +398,22 @@ static void test_afp_tx_sendmmsg_fallback_selectable(void **state)
     uint32_t next = 0;
     unsigned bad = 0;
     unsigned got = peer_collect(s, &next, 40, 2000, len_100, &bad);
-    netdev_afpacket_class.close(dev);
-    dev = ring;
     close(s);
     assert_int_equal(got, 40);
     assert_int_equal(bad, 0);
+}
+
+/* The same interface cannot be two ports (every frame would arrive twice);
+ * once the first is closed it can be opened again. */
+static void test_afp_same_interface_twice_is_refused(void **state)
+{
+    NH_NEED_NS();
+    struct netdev *second = NULL;
+    assert_int_equal(netdev_afpacket_class.open(ifa, pool, &second), -EBUSY);
+    assert_null(second);
+    netdev_afpacket_class.close(dev);
+    dev = NULL;
+    assert_int_equal(netdev_afpacket_class.open(ifa, pool, &dev), 0);
 }
 
 /* ---- TCP through two netdevs ---- */
@@ -628,6 +642,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_afp_tx_ring_link_down_drops_without_stale_frames,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_afp_same_interface_twice_is_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_afp_tx_sendmmsg_fallback_selectable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_afp_tcp_offloads_give_valid_frames, setup,

@@ -29,7 +29,7 @@
 #include <cmocka.h>
 
 #include "libos/unix/netdev_unix.h"
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/byteorder.h"
 #include "os/clock.h"
 #include "os/pkt.h"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 #include "os/byteorder.h"
 #include "os/pkt.h"
 #include "os/rand.h"

@@ -1,8 +1,9 @@
 /*
  * test_pvclock.c — libos/x86_64/pvclock.c: the TSC frequency a pvclock
  * record describes (checked against records built from known frequencies
- * the way KVM and Xen build them) and the consistent read of a record the
- * hypervisor may be updating.
+ * the way KVM and Xen build them), the consistent read of a record the
+ * hypervisor may be updating, and the time it gives (shift, then a 32.32
+ * fixed-point multiply) against values computed by hand.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,6 +77,52 @@ static void test_read_refuses_an_update_in_progress(void **state)
     assert_int_equal(mul, 0);
 }
 
+static void test_scale_of_a_1ghz_tsc_is_identity(void **state)
+{
+    /* 1 GHz: mul = 2^31 with shift 1 (the normalised form of 1.0). */
+    assert_int_equal(pvclock_scale(123456789, 0x80000000u, 1), 123456789);
+}
+
+static void test_scale_of_a_3ghz_tsc_divides_by_three(void **state)
+{
+    uint32_t mul = (uint32_t)((2ull << 32) / 3); /* (ticks >> 1) * 2/3 */
+    uint64_t ns = pvclock_scale(3000000000ull, mul, -1);
+    assert_true(ns >= 999999999ull && ns <= 1000000000ull);
+}
+
+static void test_scale_does_not_overflow_on_a_long_delta(void **state)
+{
+    /* A day of a 4 GHz TSC: the 64x32 product needs 128 bits. */
+    uint64_t ns = pvclock_scale(4000000000ull * 86400ull, 0x80000000u, -1);
+    assert_true(ns == 86400ull * 1000000000ull);
+}
+
+static void test_ns_adds_the_scaled_delta_to_system_time(void **state)
+{
+    struct pvclock_time_info t = {
+        .tsc_timestamp = 1000, .system_time = 5000000000ull,
+        .tsc_to_system_mul = 0x80000000u, .tsc_shift = 1,
+    };
+    assert_int_equal(pvclock_ns(&t, 1500), 5000000500ull);
+    assert_int_equal(pvclock_ns(&t, 999), 5000000000ull); /* before the record: no time */
+}
+
+static void test_snapshot_copies_every_field(void **state)
+{
+    struct pvclock_time_info live = {
+        .version = 6, .tsc_timestamp = 7, .system_time = 8, .tsc_to_system_mul = 9,
+        .tsc_shift = -2, .flags = 1,
+    }, out = { 0 };
+    assert_int_equal(pvclock_snapshot(&live, 1, &out), 0);
+    assert_int_equal(out.version, 6);
+    assert_int_equal(out.tsc_timestamp, 7);
+    assert_int_equal(out.system_time, 8);
+    assert_int_equal(out.tsc_to_system_mul, 9);
+    assert_int_equal(out.tsc_shift, -2);
+    live.version = 7; /* an update in progress */
+    assert_int_equal(pvclock_snapshot(&live, 3, &out), -EAGAIN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -83,6 +130,11 @@ int main(void)
         cmocka_unit_test(test_nonsense_records_give_zero),
         cmocka_unit_test(test_read_copies_a_stable_record),
         cmocka_unit_test(test_read_refuses_an_update_in_progress),
+        cmocka_unit_test(test_scale_of_a_1ghz_tsc_is_identity),
+        cmocka_unit_test(test_scale_of_a_3ghz_tsc_divides_by_three),
+        cmocka_unit_test(test_scale_does_not_overflow_on_a_long_delta),
+        cmocka_unit_test(test_ns_adds_the_scaled_delta_to_system_time),
+        cmocka_unit_test(test_snapshot_copies_every_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

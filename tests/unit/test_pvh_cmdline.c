@@ -72,6 +72,11 @@ static void test_malformed_hints_are_counted(void **state)
     static const char *const bad[] = {
         "", "512", "@0x1000", "512@", "0@0x1000", "512@0", "512@0x1000:", "512@0x1000x",
         "x@0x1000", "512@0x1000:12:3", "-1@0x1000",
+        /* past the 4 GiB the boot code maps, or wrapping around */
+        "512@0x100000000", "512@0xfffffff00:5", "4K@0xfffff800", "0x200@0xffffffffffffff00",
+        "16777216M@0x1000", "18446744073709551615K@0x1000", "512@99999999999999999999999",
+        /* smaller than a register block; an irq beyond 32 bits or signed */
+        "255@0x1000", "512@0x1000:4294967296", "512@0x1000:-1", "512@-0x1000",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct pvh_mmio_hint h;
@@ -85,6 +90,42 @@ static void test_malformed_hints_are_counted(void **state)
     assert_int_equal(r.n_hints, 1);
     assert_int_equal(r.bad_hints, 2); /* one malformed, one beyond the array */
     assert_int_equal(h[0].size, 1 << 20);
+}
+
+/* The largest hints that still end at 4 GiB are fine. */
+static void test_hints_up_to_4_gib_are_accepted(void **state)
+{
+    struct pvh_mmio_hint h;
+    assert_int_equal(pvh_cmdline_parse_hint("0x100@0xffffff00:4294967295", &h), 0);
+    assert_int_equal(h.base, 0xffffff00);
+    assert_int_equal(h.irq, 0xffffffffu);
+    assert_int_equal(pvh_cmdline_parse_hint("4096M@0x1000", &h), -EINVAL);
+    assert_int_equal(pvh_cmdline_parse_hint("4095M@0x1000", &h), 0);
+    assert_int_equal(h.size, 4095ull << 20);
+}
+
+/* A command line longer than the image's buffer is refused, not cut. */
+static void test_command_line_copy_refuses_what_does_not_fit(void **state)
+{
+    char raw[8], words[8];
+    struct hvm_start_info si = { .cmdline_paddr = (uintptr_t)"1234567" };
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), 0);
+    assert_string_equal(raw, "1234567");
+    si.cmdline_paddr = (uintptr_t)"12345678";
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), -E2BIG);
+    assert_string_equal(raw, "");
+    assert_string_equal(words, "");
+}
+
+/* QEMU writes an over-long command line over hvm_start_info: its magic is
+ * then text. */
+static void test_text_over_start_info_is_recognised(void **state)
+{
+    assert_true(pvh_magic_is_text(0x78787878));   /* "xxxx" */
+    assert_true(pvh_magic_is_text(0x20202020));
+    assert_false(pvh_magic_is_text(0x336ec578));  /* the real magic */
+    assert_false(pvh_magic_is_text(0));
+    assert_false(pvh_magic_is_text(0x7878787f));
 }
 
 static void test_words_beyond_the_array_are_dropped(void **state)
@@ -108,14 +149,31 @@ static void test_empty_line_gives_only_the_program(void **state)
     assert_null(argv[1]);
 }
 
+static void test_copy_takes_the_line_twice(void **state)
+{
+    char raw[16], words[16];
+    struct hvm_start_info si = { .cmdline_paddr = (uintptr_t)"--app learning" };
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), 0);
+    assert_string_equal(raw, "--app learning");
+    assert_string_equal(words, "--app learning");
+    si.cmdline_paddr = 0; /* none: both empty */
+    assert_int_equal(pvh_cmdline_copy(&si, raw, words, sizeof raw), 0);
+    assert_string_equal(raw, "");
+    assert_string_equal(words, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_are_split_on_blanks),
+        cmocka_unit_test(test_copy_takes_the_line_twice),
         cmocka_unit_test(test_quotes_group_and_disappear),
         cmocka_unit_test(test_unterminated_quote_runs_to_the_end),
         cmocka_unit_test(test_mmio_hints_are_taken_out),
         cmocka_unit_test(test_malformed_hints_are_counted),
+        cmocka_unit_test(test_hints_up_to_4_gib_are_accepted),
+        cmocka_unit_test(test_command_line_copy_refuses_what_does_not_fit),
+        cmocka_unit_test(test_text_over_start_info_is_recognised),
         cmocka_unit_test(test_words_beyond_the_array_are_dropped),
         cmocka_unit_test(test_empty_line_gives_only_the_program),
     };

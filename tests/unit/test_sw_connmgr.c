@@ -1,5 +1,7 @@
 /* test_sw_connmgr.c — active targets (connect, reconnect, back-off) and
- * passive listeners over loopback TCP, plus the tcp:/ptcp: spec parsers. */
+ * passive listeners over loopback TCP, plus the tcp:/ptcp: spec parsers;
+ * readiness-driven runs (idle connections cost nothing), the connection
+ * limit and the accept back-off when descriptors run out. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -372,8 +375,8 @@ static void test_wait_fds_lists_listener_and_connections(void **state)
     assert_int_equal(sw_connmgr_wait_fds(F.m, fds, 1), 2); /* count beyond max */
     assert_int_equal(sw_connmgr_wait_fds(F.m, fds, 4), 2);
     assert_true(fds[1].events & OS_POLL_IN);
-    /* The new connection waits for HELLO for two probe intervals. */
-    assert_int_equal(sw_connmgr_next_deadline(F.m), T0 + 2 * SW_CONN_PROBE_DEFAULT_NS);
+    /* The new connection waits for HELLO for hello_timeout_ns. */
+    assert_int_equal(sw_connmgr_next_deadline(F.m), T0 + SW_CONN_HELLO_TIMEOUT_DEFAULT_NS);
     os_stream_close(cl);
 }
 
@@ -395,7 +398,7 @@ static void test_attached_poll_loop_wakes_and_tracks_handles(void **state)
     int idx = sw_connmgr_add_listener(F.m, "ptcp:0:127.0.0.1");
     sw_connmgr_run(F.m, T0);
     assert_false(sw_connmgr_due(F.m, T0)); /* nothing ready, no deadline */
-    assert_true(sw_connmgr_due(F.m, T0 + MS)); /* 1 ms later: run anyway */
+    assert_false(sw_connmgr_due(F.m, T0 + 10 * MS)); /* watched handles: no polling */
     struct os_stream *cl;
     assert_int_equal(os_stream_connect("127.0.0.1", sw_connmgr_listener_port(F.m, idx), &cl), 0);
     assert_true(poll_until_due(p, T0)); /* the listener woke the loop */
@@ -413,6 +416,168 @@ static void test_attached_poll_loop_wakes_and_tracks_handles(void **state)
     sw_connmgr_run(F.m, T0);
     assert_int_equal(F.n_disconnect, 1);
     assert_int_equal(os_poll_del_fd(p, conn_fd), -ENOENT); /* deregistered */
+    sw_connmgr_destroy(F.m);
+    F.m = NULL;
+    os_poll_destroy(p);
+}
+
+/* Opens a listener with F.m and attaches a loop.  Returns the listener's
+ * port; *p gets the loop. */
+static uint16_t attached_listener(struct os_poll **p)
+{
+    *p = os_poll_create();
+    assert_non_null(*p);
+    assert_int_equal(sw_connmgr_attach_poll(F.m, *p), 0);
+    int idx = sw_connmgr_add_listener(F.m, "ptcp:0:127.0.0.1");
+    assert_true(idx >= 0);
+    return sw_connmgr_listener_port(F.m, idx);
+}
+
+/* Drives loop p and the manager at `now` for ms milliseconds.  Returns the
+ * number of runs the manager asked for. */
+static unsigned drive(struct os_poll *p, uint64_t now, int ms)
+{
+    unsigned runs = 0;
+    uint64_t end = scp_ms() + (uint64_t)ms;
+    while (scp_ms() < end) {
+        os_poll_run(p, 2 * MS);
+        if (sw_connmgr_due(F.m, now)) {
+            sw_connmgr_run(F.m, now);
+            runs++;
+        }
+    }
+    return runs;
+}
+
+/* With a loop attached, sessions that say nothing make the manager run
+ * never: no polling per connection, no wake-up until a deadline. */
+static void test_idle_sessions_cost_no_runs(void **state)
+{
+    struct os_poll *p;
+    uint16_t port = attached_listener(&p);
+    enum { N = 50 };
+    static struct os_stream *cl[N];
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(os_stream_connect("127.0.0.1", port, &cl[i]), 0);
+        assert_int_equal(scp_send_msg(cl[i], 1, OFPT_HELLO, 1, NULL, 0), 0);
+    }
+    uint64_t end = scp_ms() + 3000;
+    while (F.n_connect < N && scp_ms() < end)
+        drive(p, T0, 10);
+    assert_int_equal(F.n_connect, N);
+    drive(p, T0, 50); /* settle: our HELLOs are out */
+    assert_int_equal(sw_connmgr_next_deadline(F.m), T0 + SW_CONN_PROBE_DEFAULT_NS);
+    assert_int_equal(drive(p, T0 + MS, 200), 0);
+    /* one client speaks: the manager runs for it */
+    assert_int_equal(scp_send_msg(cl[7], 1, OFPT_FEATURES_REQUEST, 9, NULL, 0), 0);
+    assert_true(drive(p, T0 + MS, 200) >= 1);
+    assert_int_equal(F.n_msgs, 1);
+    for (int i = 0; i < N; i++)
+        os_stream_close(cl[i]);
+    sw_connmgr_destroy(F.m);
+    F.m = NULL;
+    os_poll_destroy(p);
+}
+
+/* One run serves at most 16 connections, so the packet path never waits
+ * for all of them; the rest follow in the next runs, none forgotten. */
+static void test_one_run_serves_a_bounded_number_of_connections(void **state)
+{
+    struct os_poll *p;
+    uint16_t port = attached_listener(&p);
+    enum { N = 100 };
+    static struct os_stream *cl[N];
+    for (int i = 0; i < N; i++) { /* in batches: the listen backlog is 64 */
+        assert_int_equal(os_stream_connect("127.0.0.1", port, &cl[i]), 0);
+        if (i % 25 == 24)
+            drive(p, T0, 20);
+    }
+    for (int i = 0; i < N; i++)
+        assert_int_equal(scp_send_msg(cl[i], 1, OFPT_HELLO, 1, NULL, 0), 0);
+    uint64_t end = scp_ms() + 3000;
+    while (F.n_connect < N && scp_ms() < end)
+        drive(p, T0, 10);
+    assert_int_equal(F.n_connect, N);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(scp_send_msg(cl[i], 1, OFPT_FEATURES_REQUEST, 2, NULL, 0), 0);
+    usleep(100 * 1000);
+    for (int i = 0; i < 4; i++)
+        os_poll_run(p, 0); /* up to 64 handles per call: all of them ready now */
+    for (uint64_t runs = 1; F.n_msgs < N; runs++) {
+        assert_true(sw_connmgr_due(F.m, T0)); /* the rest is still due */
+        sw_connmgr_run(F.m, T0);
+        assert_int_equal(F.n_msgs, runs * 16 < N ? runs * 16 : N);
+    }
+    assert_false(sw_connmgr_due(F.m, T0));
+    for (int i = 0; i < N; i++)
+        os_stream_close(cl[i]);
+    sw_connmgr_destroy(F.m);
+    F.m = NULL;
+    os_poll_destroy(p);
+}
+
+/* Past max_passive a client is accepted and closed at once, counted. */
+static void test_clients_over_the_limit_are_refused(void **state)
+{
+    struct sw_connmgr_config cfg = {.max_passive = 3};
+    struct sw_connmgr_cbs cbs = {on_connect, on_message, on_disconnect, NULL};
+    sw_connmgr_destroy(F.m);
+    F.m = sw_connmgr_create(&cfg, &cbs);
+    int idx = sw_connmgr_add_listener(F.m, "ptcp:0:127.0.0.1");
+    uint16_t port = sw_connmgr_listener_port(F.m, idx);
+    struct os_stream *cl[5];
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(os_stream_connect("127.0.0.1", port, &cl[i]), 0);
+        assert_int_equal(scp_send_msg(cl[i], 1, OFPT_HELLO, 1, NULL, 0), 0);
+    }
+    const struct sw_connmgr_stats *st = sw_connmgr_stats(F.m);
+    assert_int_equal(run_until(T0, &st->refused, 2), 2);
+    assert_int_equal(run_until(T0, &F.n_connect, 3), 3);
+    assert_int_equal(st->accepted, 3);
+    int refused = 0;
+    for (int i = 0; i < 5; i++)
+        refused += scp_wait_eof(cl[i], 200);
+    assert_int_equal(refused, 2);
+    /* a place frees up: the next client gets in */
+    for (int i = 0; i < 5; i++)
+        os_stream_close(cl[i]);
+    assert_int_equal(run_until(T0, &F.n_disconnect, 3), 3);
+    struct os_stream *again;
+    assert_int_equal(os_stream_connect("127.0.0.1", port, &again), 0);
+    assert_int_equal(scp_send_msg(again, 1, OFPT_HELLO, 1, NULL, 0), 0);
+    assert_int_equal(run_until(T0, &F.n_connect, 4), 4);
+    os_stream_close(again);
+}
+
+/* Out of descriptors, accept fails with EMFILE: the listener pauses (no
+ * longer watched, so the loop does not spin), backs off, and accepts again
+ * once descriptors are free. */
+static void test_accept_out_of_descriptors_pauses_the_listener(void **state)
+{
+    struct os_poll *p;
+    uint16_t port = attached_listener(&p);
+    struct os_stream *cl[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(os_stream_connect("127.0.0.1", port, &cl[i]), 0);
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int probe = dup(0); /* the lowest free descriptor: everything above is free */
+    assert_true(probe >= 0);
+    close(probe);
+    low = old;
+    low.rlim_cur = (rlim_t)probe; /* no descriptor can be opened */
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    unsigned runs = drive(p, T0, 100);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    const struct sw_connmgr_stats *st = sw_connmgr_stats(F.m);
+    assert_int_equal(st->accept_errors, 1); /* then paused: not retried at T0 */
+    assert_true(runs <= 2);
+    assert_int_equal(st->accepted, 0);
+    assert_int_equal(sw_connmgr_next_deadline(F.m), T0 + 100 * MS);
+    drive(p, T0 + 100 * MS, 100); /* the pause ends: all three come in */
+    assert_int_equal(st->accepted, 3);
+    for (int i = 0; i < 3; i++)
+        os_stream_close(cl[i]);
     sw_connmgr_destroy(F.m);
     F.m = NULL;
     os_poll_destroy(p);
@@ -439,6 +604,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wait_fds_lists_listener_and_connections, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_attached_poll_loop_wakes_and_tracks_handles,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_sessions_cost_no_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_run_serves_a_bounded_number_of_connections,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clients_over_the_limit_are_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_accept_out_of_descriptors_pauses_the_listener,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

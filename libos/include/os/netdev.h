@@ -151,6 +151,11 @@ bool netdev_poll_link(struct netdev *dev);
  * caller must then not sleep longer than it is willing to delay a frame). */
 int netdev_arm_rx_wakeup(struct netdev *dev);
 
+/* Returns a hash of the frame's MAC addresses and, for IPv4, its IP
+ * addresses and (unless it is a fragment) TCP/UDP ports.  Multi-queue
+ * drivers pick a TX queue with it so that a flow keeps its order. */
+uint32_t netdev_flow_hash(const struct pkt *p);
+
 /* Returns the registry of device classes of this target, terminated by
  * NULL.  Provided by the target's libos (e.g. libos/unix/netdev_registry.c). */
 const struct netdev_class *const *netdev_classes(void);

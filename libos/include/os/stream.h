@@ -9,11 +9,15 @@
  * strings, port numbers and byte counts; the one concession to the event
  * loop is os_stream_fd(), a handle to watch with os/poll.h.
  *
- * Nothing here blocks, with one documented exception: on unix, a host that
- * is a name (not a numeric IPv4/IPv6 address) is resolved synchronously.
- * Connect, accept, read and write either make progress at once or return
- * -EAGAIN; the caller waits on os_stream_fd() (OS_POLL_IN to read or accept,
- * OS_POLL_OUT to write or to learn that a connect finished) and retries.
+ * Nothing here blocks, name resolution included: a connect to a name (not a
+ * numeric IPv4/IPv6 address) returns a stream that stays "connecting"
+ * (os_stream_connect_status -EAGAIN) until the name is resolved and the TCP
+ * handshake done.  Connect, accept, read and write either make progress at
+ * once or return -EAGAIN; the caller waits on os_stream_fd() (OS_POLL_IN to
+ * read or accept, OS_POLL_OUT to write or to learn that a connect finished;
+ * a connecting stream's handle may report hang-up or error instead, and may
+ * change once the name is resolved: watch the one os_stream_fd returns now)
+ * and retries.
  *
  * Errors are negative errno values; end of stream is a read returning 0.
  * Ownership: a stream belongs to whoever created or accepted it, until
@@ -28,10 +32,11 @@
 struct os_stream;
 
 /* Starts connecting to `host` (numeric IPv4, numeric IPv6 without brackets,
- * or a name; see above) on TCP `port`.  Does not wait for the handshake.
- * Returns 0 and sets *out (the stream is "connecting"), or a negative errno
- * (-EINVAL for a bad host, -EHOSTUNREACH when a name does not resolve, or
- * the socket error). */
+ * or a name; see above) on TCP `port`.  Waits neither for the name nor for
+ * the handshake.  Returns 0 and sets *out (the stream is "connecting"), or a
+ * negative errno (-EINVAL for a bad host, -EAGAIN when too many name lookups
+ * are already running, or the socket error); a name that does not resolve
+ * fails later, in os_stream_connect_status, with -EHOSTUNREACH. */
 int os_stream_connect(const char *host, uint16_t port, struct os_stream **out);
 
 /* Checks on a connect in progress.  Never blocks.  Returns 0 once the stream

@@ -29,6 +29,9 @@ char *strstr(const char *h, const char *n);
 size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strncpy(char *restrict d, const char *restrict s, size_t n);
+/* Returns the English text of errno `errnum` ("Unknown error" for a number
+ * errno.h does not name); the string is constant. */
+char *strerror(int errnum);
 
 #define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define memmove(d, s, n) __builtin_memmove((d), (s), (n))

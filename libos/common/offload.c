@@ -2,7 +2,7 @@
  * offload.c — software checksum completion and GSO segmentation.
  * See offload.h.  Freestanding: string.h and os/ headers only.
  */
-#include "libos/unix/offload.h"
+#include "libos/common/offload.h"
 
 #include <errno.h>
 #include <string.h>
@@ -92,6 +92,53 @@ static uint16_t gso_parse_l2(const uint8_t *f, uint32_t len, uint32_t *l3_off)
     }
     *l3_off = off;
     return type;
+}
+
+/* Finds the end of the IP datagram at frame[l3..len), its L4 header and
+ * protocol (IPv6: behind hop-by-hop, routing and destination-options
+ * headers).  Returns 0 and sets *l4, *end, *proto, or -EINVAL. */
+static int csum_parse_l3(const uint8_t *f, uint32_t len, uint16_t type, uint32_t l3,
+                         uint32_t *l4, uint32_t *end, uint8_t *proto)
+{
+    const uint8_t *ip = f + l3;
+    uint32_t avail = len - l3;
+    if (type == ETYPE_IPV4) {
+        uint32_t ihl = (ip[0] & 0xfu) * 4, tot = avail >= 20 ? os_get_be16(ip + 2) : 0;
+        if (avail < 20 || (ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || tot > avail ||
+            (os_get_be16(ip + 6) & 0x3fff))
+            return -EINVAL;
+        *proto = ip[9];
+        *l4 = l3 + ihl;
+        *end = l3 + tot;
+        return 0;
+    }
+    if (type != ETYPE_IPV6 || avail < 40 || (ip[0] >> 4) != 6 ||
+        os_get_be16(ip + 4) > avail - 40)
+        return -EINVAL;
+    *end = l3 + 40 + os_get_be16(ip + 4);
+    *proto = ip[6];
+    *l4 = l3 + 40;
+    for (int i = 0; i < 8 && (*proto == 0 || *proto == 43 || *proto == 60); i++) {
+        if (*end - *l4 < 8 || (uint32_t)(f[*l4 + 1] + 1) * 8 > *end - *l4)
+            return -EINVAL;
+        *proto = f[*l4];
+        *l4 += (uint32_t)(f[*l4 + 1] + 1) * 8;
+    }
+    return 0;
+}
+
+int offload_csum_blank_complete(uint8_t *frame, uint32_t len)
+{
+    uint32_t l3, l4, end;
+    uint8_t proto;
+    uint16_t type = gso_parse_l2(frame, len, &l3);
+    if (!type || csum_parse_l3(frame, len, type, l3, &l4, &end, &proto))
+        return -EINVAL;
+    uint32_t field = proto == PROTO_TCP ? 16 : proto == PROTO_UDP ? 6 : 0;
+    uint32_t hdr = proto == PROTO_TCP ? 20 : 8;
+    if (!field || end - l4 < hdr)
+        return -EINVAL;
+    return offload_csum_complete(frame, end, l4, field);
 }
 
 /* Parses the IP header at g->l3_off; sets l4_off.  `csum_start` (0 = none)

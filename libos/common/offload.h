@@ -36,12 +36,16 @@
  * Ownership: the super-frame is only read; every packet produced is owned
  * by the caller (refcnt 1).  A failed call allocates nothing it keeps.
  *
- * The code is freestanding (string.h, os/ headers only) so the unikernel
- * virtio driver can use it too; it lives in libos/unix/ only because the
- * unix netdevs were its first users.  Single-threaded like the pools.
+ *  - `offload_csum_blank_complete` finishes a frame that carries only a
+ *    "checksum blank" flag (Xen netif NETRXF_csum_blank): it finds the
+ *    TCP/UDP checksum from the frame's own headers, then completes it.
+ *
+ * Portable code (libos/common: string.h and os/ headers only), shared by
+ * the unix netdevs (tap, afpacket) and the unikernels' drivers (netfront).
+ * Single-threaded like the pools.
  */
-#ifndef OFFLOAD_H
-#define OFFLOAD_H
+#ifndef LIBOS_COMMON_OFFLOAD_H
+#define LIBOS_COMMON_OFFLOAD_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -92,6 +96,15 @@ uint16_t offload_csum_fold(uint32_t sum);
  * the field does not lie inside the frame. */
 int offload_csum_complete(uint8_t *frame, uint32_t len, uint32_t csum_start,
                           uint32_t csum_offset);
+
+/* Completes the TCP or UDP checksum of a frame flagged "checksum blank"
+ * (its checksum field holds the pseudo-header sum, as Linux's
+ * CHECKSUM_PARTIAL leaves it; Xen netif NETRXF_csum_blank) from the frame's
+ * own headers: L3 behind up to two VLAN tags, IPv4 (not a fragment) or IPv6
+ * (behind hop-by-hop, routing and destination-options headers), summing up
+ * to the IP length so Ethernet padding is left out.  Returns 0, or -EINVAL
+ * (frame untouched) when it is not such a frame or is cut short. */
+int offload_csum_blank_complete(uint8_t *frame, uint32_t len);
 
 /* Cursor over one GSO super-frame.  Fields are private to offload.c. */
 struct offload_gso {
@@ -152,10 +165,4 @@ struct offload_stats {
  * for bad offsets. */
 int offload_fix_frame(uint8_t *frame, uint32_t len, const struct offload_vnet_hdr *vh);
 
-/* Offload counters of a tap / afpacket netdev (dev must be of that class).
- * Return the driver's counters; they live as long as the device. */
-struct netdev;
-const struct offload_stats *netdev_tap_offload_stats(const struct netdev *dev);
-const struct offload_stats *netdev_afpacket_offload_stats(const struct netdev *dev);
-
-#endif /* OFFLOAD_H */
+#endif /* LIBOS_COMMON_OFFLOAD_H */
