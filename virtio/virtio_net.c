@@ -244,6 +244,17 @@ static bool vnet_wait_tx_room(struct vnet *v, struct vnet_queue *q)
     }
 }
 
+/* Zeroes the virtio_net_hdr of `hdr` bytes (VNET_HDR or VNET_HDR_LEGACY)
+ * at h with constant-size stores the compiler inlines: memset(h, 0, hdr)
+ * was a call and a byte loop (h is not aligned), the image's busiest
+ * function under TCG.  Returns nothing. */
+static inline void vnet_zero_hdr(uint8_t *h, unsigned hdr)
+{
+    memset(h, 0, VNET_HDR_LEGACY);
+    if (hdr == VNET_HDR)
+        memset(h + VNET_HDR_LEGACY, 0, VNET_HDR - VNET_HDR_LEGACY);
+}
+
 /* Returns the TX pair for p (netdev_flow_hash), so that a flow stays on
  * one pair. */
 static unsigned vnet_tx_pair(const struct vnet *v, const struct pkt *p)
@@ -269,7 +280,7 @@ static unsigned vnet_tx_burst(struct netdev *nd, struct pkt **pkts, unsigned n)
             pkt_free(p);
             continue;
         }
-        memset(p->data - v->hdr, 0, v->hdr);
+        vnet_zero_hdr(p->data - v->hdr, v->hdr);
         nd->stats.tx_packets++;
         nd->stats.tx_bytes += p->len;
         q->packets++;
