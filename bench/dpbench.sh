@@ -36,7 +36,14 @@ pin=""
 [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null && pin="taskset -c 1"
 [ -x "$bin" ] || { echo "dpbench: $bin not built (make bench)"; exit 1; }
 
+# The machine beside every ratio: the ratio to testpmd depends on the CPU
+# (issue 14: 1.08x here, 0.50-0.65x on an Intel Xeon) and on how the clock
+# is read once per poll (a clocksource without vDSO support makes every
+# clock_gettime a system call; libos/unix/clock.c then extrapolates the TSC).
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+clksrc=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo unknown)
 echo "== dpbench: the datapath alone (in-memory ports, one core) =="
+echo "CPU: ${cpu:-unknown}; clocksource: $clksrc"
 tp=$("$here/testpmd.sh" 3 2)
 echo "$tp"
 macswap=$(echo "$tp" | awk '$2 == "macswap" && $3 == "median" {print $4}')
@@ -96,7 +103,8 @@ if [ -n "$macswap" ]; then
     echo "testpmd_io,$(tp_row io),,,," >>"$sum"
     echo "testpmd_macswap,$(tp_row macswap),,,1.00," >>"$sum"
     r=$(awk -F, '$1 == "exact1" {print $7}' "$sum")
-    [ -n "$r" ] && echo "Sluice exact1 / testpmd macswap: $r"
+    [ -n "$r" ] && echo "Sluice exact1 / testpmd macswap: $r (CPU: ${cpu:-unknown}; clocksource: $clksrc;" \
+        "$(awk '/os_clock_ns via/ {sub(/.*os_clock_ns/, "os_clock_ns"); print; exit}' "$out"))"
 else
     echo "no ceiling: $(echo "$tp" | head -1)"
 fi

@@ -157,15 +157,14 @@ e2e_kvm_accel() {
     echo tcg
 }
 
-# The image on the rig's taps (switch-port tap: veth -> bridge -> tap),
-# one virtio-net NIC per tap (virtio-mmio on microvm, PCI on q35), the flow
-# on the kernel command line.  Ready when the guest prints "ready in" (30 s
-# at most: TCG boots slowly on a loaded machine).
-e2e_start_sluice_kvm() {
-    local i=0 tap nics=() accel
-    [ -f "$KVM_IMAGE" ] || { E2E_WHY="skipped: $KVM_IMAGE is not built (make TARGET=kvm)"; return 2; }
-    command -v qemu-system-x86_64 >/dev/null || { E2E_WHY="skipped: no qemu-system-x86_64"; return 2; }
-    bench_rig_up tap || { E2E_WHY="rig (switch-port tap) failed"; return 1; }
+# qemu_on_taps LOG MEM KERNEL APPEND [QEMU ARGS...]: QEMU (-M
+# $KVM_MACHINE, TCG, MEM of guest memory, serial console to LOG) booting
+# KERNEL with APPEND, one virtio-net NIC per rig tap in RIG_PORTS
+# (modern virtio-mmio on microvm, PCI on q35), in the
+# background (E2E_CHILD).  Shared by e2e_start_sluice_kvm and bench/vm.sh.
+qemu_on_taps() {
+    local log=$1 mem=$2 kernel=$3 append=$4 i=0 tap nics=()
+    shift 4
     for tap in "${RIG_PORTS[@]}"; do
         nics+=(-netdev "tap,id=n$i,ifname=${tap#tap:},script=no,downscript=no")
         if [ "$KVM_MACHINE" = q35 ]; then
@@ -176,10 +175,20 @@ e2e_start_sluice_kvm() {
         i=$((i + 1))
     done
     [ "$KVM_MACHINE" = microvm ] && nics+=(-global virtio-mmio.force-legacy=false)
-    accel=$(e2e_kvm_accel)
-    e2e_child_start "$TMPD/guest.log" qemu-system-x86_64 -M "$KVM_MACHINE" -accel "$accel" \
-        -m 16M -nographic -nodefaults -no-reboot -serial stdio -kernel "$KVM_IMAGE" \
-        -append "--flows $(cat "$TMPD/flows")" "${nics[@]}"
+    e2e_child_start "$log" qemu-system-x86_64 -M "$KVM_MACHINE" -accel "$(e2e_kvm_accel)" \
+        -m "$mem" -nographic -nodefaults -no-reboot -serial stdio -kernel "$kernel" \
+        -append "$append" "${nics[@]}" "$@"
+}
+
+# The image on the rig's taps (switch-port tap: veth -> bridge -> tap),
+# the flow on the kernel command line.  Ready when the guest prints "ready
+# in" (30 s at most: TCG boots slowly on a loaded machine).
+e2e_start_sluice_kvm() {
+    local i
+    [ -f "$KVM_IMAGE" ] || { E2E_WHY="skipped: $KVM_IMAGE is not built (make TARGET=kvm)"; return 2; }
+    command -v qemu-system-x86_64 >/dev/null || { E2E_WHY="skipped: no qemu-system-x86_64"; return 2; }
+    bench_rig_up tap || { E2E_WHY="rig (switch-port tap) failed"; return 1; }
+    qemu_on_taps "$TMPD/guest.log" 16M "$KVM_IMAGE" "--flows $(cat "$TMPD/flows")"
     for i in $(seq 300); do
         grep -q "ready in" "$TMPD/guest.log" && break
         kill -0 "$E2E_CHILD" 2>/dev/null || break

@@ -42,11 +42,11 @@ GP
 }
 
 # --- networked benchmarks (ofbench.sh, e2e.sh) -------------------------------
-# bench_net_init [BUILD]: a temp dir ($TMPD), the integration suite's helpers
+# bench_net_init [BUILD [TOPOLOGY]]: a temp dir ($TMPD), the integration suite's helpers
 # (tests/integration/lib.sh: ovs_start/ovs_stop, vsctl, ofctl, free_port,
 # wait_listen, cleanup) with the unique prefix PFX="slb<pid>", cleanup on
 # every exit (bench_on_exit), and the veth topology of the host rig
-# (bench_rig_up veth).  The rig is BUILD/sluice-rig (BUILD defaults to the
+# (bench_rig_up TOPOLOGY, default veth).  The rig is BUILD/sluice-rig (BUILD defaults to the
 # caller's $build, else build/unix).  Returns non-zero when the topology
 # cannot be built.
 bench_net_init() {
@@ -62,7 +62,7 @@ bench_net_init() {
     trap bench_on_exit EXIT
     trap 'exit 130' INT TERM
     [ -x "$RIG" ] || { echo "# bench: $RIG is not built (make bench-programs)"; return 1; }
-    bench_rig_up veth
+    bench_rig_up "${2:-veth}"
 }
 
 # bench_on_exit: the EXIT trap.  Stops the sender, runs the caller's
@@ -154,11 +154,15 @@ trafgen_conf() {
 TG
 }
 
-# sender_start CONF: trafgen (one process) blasting CONF out of $HIF1 in
-# $NS1 until sender_stop.  Sets SENDER_PID.
+# sender_start CONF [TRAFGEN ARGS...]: trafgen (one process) sending CONF
+# out of $HIF1 in $NS1 until sender_stop, as fast as it can unless the
+# arguments say otherwise (e.g. -t 2ms: one frame every 2 ms).  Sets
+# SENDER_PID.
 SENDER_PID=
 sender_start() {
-    ip netns exec "$NS1" trafgen -i "$1" -o "$HIF1" -P 1 -q -C >"$TMPD/trafgen.log" 2>&1 &
+    local conf=$1
+    shift
+    ip netns exec "$NS1" trafgen -i "$conf" -o "$HIF1" -P 1 -q -C "$@" >"$TMPD/trafgen.log" 2>&1 &
     SENDER_PID=$!
     sleep 0.5
 }

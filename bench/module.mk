@@ -32,7 +32,10 @@ $(BUILD)/bench/afpref: $(call obj,bench/afpref.c)
 	$(CC) $(LDFLAGS) -o $@ $^
 
 .PHONY: bench bench-programs
-bench-programs: $(BENCH_PROGRAMS) $(PROGRAMS)
+# Named one by one: PROGRAMS is still growing while this file is read
+# (tests/rig/module.mk adds sluice-rig after it), and prerequisites are
+# expanded at once.
+bench-programs: $(BENCH_PROGRAMS) $(BUILD)/sluice $(BUILD)/sluice-controller $(BUILD)/sluice-rig
 
 bench:
 	@$(MAKE) --no-print-directory SAN= OPT=-O2 bench-programs

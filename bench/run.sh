@@ -10,7 +10,7 @@
 build=${1:-build/unix}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$here/results"
-parts=${BENCH_ONLY:-"dpbench ofbench e2e pcapfwd ukbench netbench chanbench xen"}
+parts=${BENCH_ONLY:-"dpbench ofbench e2e pcapfwd ukbench vm netbench chanbench xen"}
 runs=${BENCH_RUNS:-}
 {
     echo "# make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -24,6 +24,7 @@ runs=${BENCH_RUNS:-}
         pcapfwd) echo "== pcapfwd: pcap file -> pcap file, whole program =="
                  "$here/pcapfwd.sh" "$build" 1000000 3 ;;
         ukbench) "$here/ukbench.sh" --runs "${runs:-3}" "$build" ;;
+        vm) "$here/vm.sh" --runs "${runs:-3}" "$build" ;;
         xen) "$here/xen.sh" --runs "${runs:-3}" "$build" ;;
         *) echo "bench: unknown part $p" ;;
         esac

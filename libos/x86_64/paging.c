@@ -253,3 +253,8 @@ unsigned pg_table_pages(void)
 {
     return pml4 ? n_tables : 0;
 }
+
+void pg_tlb_flush(void)
+{
+    pg_flush();
+}

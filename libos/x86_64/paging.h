@@ -101,4 +101,11 @@ const char *pg_describe(uint64_t addr);
 /* Returns the number of page-table pages in use (0 before pg_build). */
 unsigned pg_table_pages(void);
 
+/* Flushes the whole TLB (reloads CR3; no page is global) once the tables
+ * are loaded; does nothing before pg_init.  Needed by nothing for
+ * correctness: the kvm platform calls it now and then so that QEMU's TCG,
+ * which sizes its software TLB only when the guest flushes, grows it to the
+ * pages the guest touches (libos/kvm/start.c).  Returns nothing. */
+void pg_tlb_flush(void);
+
 #endif /* X86_PAGING_H */

@@ -16,8 +16,13 @@ NIC 1 are dropped, and that the guest exits 0.  Then idle-then-burst: after
 promptly (within IDLE_MAX_MS, printed beside the latency of a frame sent
 while the guest is busy), and the guest's exit report must show device
 wake-ups (one per burst that found it halted) and no periodic tick (at most
-TICK_MAX_PER_S timer wake-ups a second).  Prints one line per check and
-exits 0 when all pass.  Stdlib only."""
+TICK_MAX_PER_S timer wake-ups a second).  Then a paced burst of BURST
+frames (batches of 50, 5 ms apart): all must come through, and the virtio
+driver's exit counters must show batching and no busy-polling between
+batches: TX kicks (notifications) at most one per 4 frames sent, and at most
+EMPTY_PER_HALT empty RX polls per wake-up arm (the 1 ms of polling before
+halting that the guest did before issue 14 made hundreds).  Prints one line
+per check and exits 0 when all pass.  Stdlib only."""
 import re
 import socket
 import struct
@@ -31,6 +36,8 @@ MEM = "8M"
 RUN_MS = 6000
 IDLE_MAX_MS = 50      # generous: a working wake-up takes ~1 ms under TCG
 TICK_MAX_PER_S = 20   # the old periodic tick woke the guest 2000 times a second
+BURST = 1000
+EMPTY_PER_HALT = 100  # 20 us of polling before a halt is a few polls under TCG
 
 
 def free_port():
@@ -184,6 +191,17 @@ def main():
         check(idle is not None and idle < IDLE_MAX_MS,
               "idle-then-burst: first frame after 1.5 s idle forwarded in %s ms (busy: %s ms; "
               "limit %d ms)" % (fmt(idle), fmt(busy), IDLE_MAX_MS))
+        rx1.settimeout(0.001)
+        n_burst = 0
+        for i in range(BURST):
+            tx.sendto(eth("02:00:00:00:00:01", "02:00:00:00:00:02", 0x88B5,
+                          b"BURST-%05d" % i + bytes(48)), ("127.0.0.1", a))
+            if i % 50 == 49:
+                time.sleep(0.005)
+                n_burst += len(collect(rx1, BURST, time.time() + 0.001))
+        rx1.settimeout(0.2)
+        n_burst += len(collect(rx1, BURST - n_burst, time.time() + 2))
+        check(n_burst == BURST, "paced burst: %d/%d frames forwarded" % (n_burst, BURST))
     try:
         out, _ = q.communicate(timeout=20)
     except subprocess.TimeoutExpired:
@@ -193,8 +211,17 @@ def main():
     log.close()
     text = open(LOG, "rb").read().decode(errors="replace")
     check(q.returncode == 1, "guest exited with code 0 (QEMU status %s)" % q.returncode)
-    check("rx pkts=%d" % (N + 22) in text and "tx pkts=%d" % (N + 22) in text and "drop=0" in text,
-          "guest counters: port 1 rx %d, port 2 tx %d" % (N + 21, N + 21))
+    check("rx pkts=%d" % (N + 22 + BURST) in text and "tx pkts=%d" % (N + 22 + BURST) in text
+          and "drop=0" in text, "guest counters: port 1 rx %d, port 2 tx %d" %
+          (N + 22 + BURST, N + 22 + BURST))
+    v = re.search(r"virtio1: closed; packets per queue pair: rx \d+, tx (\d+);.*armed for wake-up (\d+) times; "
+                  r"rx polls \d+ \((\d+) empty\);.*kicks: rx \d+, tx (\d+)", text)
+    sent, arms, empty, kicks = (int(g) for g in v.groups()) if v else (0, 0, 0, 0)
+    check(v is not None and 0 < kicks <= sent / 4,
+          "TX notifications batched: %d kicks for %d frames sent on port 2" % (kicks, sent))
+    check(v is not None and arms > 0 and empty <= EMPTY_PER_HALT * arms,
+          "no busy-polling between bursts: %d empty RX polls for %d wake-up arms on port 2 "
+          "(limit %d each)" % (empty, arms, EMPTY_PER_HALT))
     m = re.search(r"idle: (\d+) halts, (\d+) timer and (\d+) device wake-ups", text)
     halts, timer, device = (int(g) for g in m.groups()) if m else (0, 0, 0)
     check(m is not None and device >= 3 and timer <= TICK_MAX_PER_S * RUN_MS / 1000,

@@ -59,6 +59,26 @@ static void test_slot_size_rounded_and_page_aligned(void **state)
     pkt_pool_destroy(pool);
 }
 
+/* 2048-byte slots are 33 cache lines apart: the first line of 64
+ * consecutive frames falls into 64 different L1 sets (a 4 KiB, 64-set
+ * index), not into 2. */
+static void test_slots_spread_over_cache_sets(void **state)
+{
+    (void)state;
+    struct pkt_pool *pool = pkt_pool_create(64, PKT_DEFAULT_SLOT, PKT_DEFAULT_HEADROOM);
+    assert_non_null(pool);
+    struct pkt *a[64];
+    assert_int_equal(pkt_alloc_burst(pool, a, 64), 64);
+    uint64_t sets = 0;
+    for (int i = 0; i < 64; i++) {
+        assert_int_equal(a[i]->buf_size, PKT_DEFAULT_SLOT);
+        sets |= 1ull << (((uintptr_t)a[i]->data >> 6) & 63);
+    }
+    assert_true(sets == ~0ull);
+    pkt_free_burst(a, 64);
+    pkt_pool_destroy(pool);
+}
+
 static void test_alloc_gives_fresh_packet(void **state)
 {
     struct pkt_pool *pool = *state;
@@ -382,6 +402,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_rejects_bad_arguments),
         cmocka_unit_test(test_slot_size_rounded_and_page_aligned),
+        cmocka_unit_test(test_slots_spread_over_cache_sets),
         T(test_alloc_gives_fresh_packet),
         T(test_exhaustion_is_counted),
         T(test_alloc_burst_gives_as_many_as_possible),

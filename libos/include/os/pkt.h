@@ -58,7 +58,9 @@ struct pkt {
 /* Creates a pool of `count` packets of `slot_size` bytes each, with
  * `headroom` bytes reserved in front of freshly allocated frames.
  * `slot_size` is rounded up to a multiple of 64; slots are page-aligned when
- * slot_size is a multiple of the page size.  Returns the pool or NULL when
+ * slot_size is a multiple of the page size; otherwise slots whose size is a
+ * multiple of 256 are laid one cache line further apart, so that frames
+ * spread over every set of the L1 data cache.  Returns the pool or NULL when
  * memory is exhausted or the arguments are invalid (headroom >= slot_size). */
 struct pkt_pool *pkt_pool_create(uint32_t count, uint32_t slot_size, uint32_t headroom);
 
