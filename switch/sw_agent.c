@@ -183,7 +183,7 @@ void sw_agent_run(struct sw_agent *a, uint64_t now_ns)
         dp_table_expire(t, now_ns, sw_agent_flow_removed, a);
     sw_agent_drain_upcalls(a);
     if (now_ns >= a->next_link_poll) {
-        sw_agent_poll_links(a);
+        sw_agent_poll_links(a, false);
         sw_pktbuf_expire(&a->bufs, now_ns);
         a->next_link_poll = now_ns + SW_AGENT_LINK_POLL_NS;
     }

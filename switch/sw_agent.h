@@ -84,9 +84,11 @@ void sw_agent_set_now(struct sw_agent *a, uint64_t now_ns);
  * at most once a second). */
 uint64_t sw_agent_next_deadline(const struct sw_agent *a);
 
-/* Polls every port's carrier and sends port_status MODIFY on a change.
- * Returns nothing. */
-void sw_agent_poll_links(struct sw_agent *a);
+/* Polls the carrier of every port (of only those whose changes wake a
+ * halted CPU, netdev.link_wakes, when `waking_only`: the cheap check after
+ * a wake-up; the others wait for the timed poll) and sends port_status
+ * MODIFY on a change.  Returns nothing. */
+void sw_agent_poll_links(struct sw_agent *a, bool waking_only);
 
 /* Returns the agent's counters. */
 const struct sw_agent_stats *sw_agent_stats(const struct sw_agent *a);

@@ -87,13 +87,13 @@ void sw_agent_port_mod(const struct sw_req *r)
         sw_agent_port_status(a, pm->port_no, OFPPR_MODIFY);
 }
 
-void sw_agent_poll_links(struct sw_agent *a)
+void sw_agent_poll_links(struct sw_agent *a, bool waking_only)
 {
     uint16_t nos[DP_MAX_PORTS];
     unsigned n = dp_ports(a->dp, nos, DP_MAX_PORTS);
     for (unsigned i = 0; i < n; i++) {
         struct netdev *dev = dp_port_netdev(a->dp, nos[i]);
-        if (dev && netdev_poll_link(dev)) {
+        if (dev && (!waking_only || dev->link_wakes) && netdev_poll_link(dev)) {
             OS_INFO("agent", "port %u (%s) link %s", nos[i], dev->name,
                     dev->link_up ? "up" : "down");
             sw_agent_port_status(a, nos[i], OFPPR_MODIFY);

@@ -357,7 +357,7 @@ int sw_switch_arm_wakeup(struct sw_switch *sw)
 
 void sw_switch_after_wakeup(struct sw_switch *sw)
 {
-    sw_agent_poll_links(sw->agent);
+    sw_agent_poll_links(sw->agent, true);
 }
 
 int sw_switch_attach_poll(struct sw_switch *sw, struct os_poll *poll)

@@ -106,9 +106,9 @@ uint64_t sw_switch_next_timeout(const struct sw_switch *sw);
  * -EOPNOTSUPP when some port cannot wake the CPU (sleep only briefly). */
 int sw_switch_arm_wakeup(struct sw_switch *sw);
 
-/* After the CPU woke from a halt (unikernels): polls every port's carrier,
- * so a change that itself ended the halt (netdev.link_wakes) is reported
- * at once rather than at the next timed poll; sw_switch_next_timeout
+/* After the CPU woke from a halt (unikernels): polls the carrier of the
+ * ports whose changes end a halt by themselves (netdev.link_wakes), so such
+ * a change is reported at once rather than at the next timed poll; sw_switch_next_timeout
  * leaves out the timed carrier poll when every port has link_wakes.
  * Returns nothing. */
 void sw_switch_after_wakeup(struct sw_switch *sw);
