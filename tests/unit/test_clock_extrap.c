@@ -37,6 +37,16 @@ static uint64_t cyc(uint64_t ns)
     return ns * 5 / 2;
 }
 
+/* Resets the fakes and `c`, then reads twice CLK_EXTRAP_CAL_NS apart so
+ * that `c` is calibrated.  Returns nothing. */
+static void calibrated(struct clk_extrap *c)
+{
+    reset(c);
+    (void)clk_extrap_read(c, fake_tsc, fake_ref);
+    fake_tsc += cyc(CLK_EXTRAP_CAL_NS);
+    (void)clk_extrap_read(c, fake_tsc, fake_ref);
+}
+
 static void test_reference_until_calibrated(void **state)
 {
     (void)state;
@@ -54,10 +64,7 @@ static void test_extrapolates_between_syncs(void **state)
 {
     (void)state;
     struct clk_extrap c;
-    reset(&c);
-    (void)clk_extrap_read(&c, fake_tsc, fake_ref);
-    fake_tsc += cyc(CLK_EXTRAP_CAL_NS);
-    (void)clk_extrap_read(&c, fake_tsc, fake_ref); /* calibrates */
+    calibrated(&c);
     assert_true(c.mult != 0);
     unsigned calls = ref_calls;
     for (int i = 0; i < 1000; i++) {
@@ -73,10 +80,7 @@ static void test_syncs_every_interval(void **state)
 {
     (void)state;
     struct clk_extrap c;
-    reset(&c);
-    (void)clk_extrap_read(&c, fake_tsc, fake_ref);
-    fake_tsc += cyc(CLK_EXTRAP_CAL_NS);
-    (void)clk_extrap_read(&c, fake_tsc, fake_ref);
+    calibrated(&c);
     unsigned calls = ref_calls;
     for (int i = 0; i < 100; i++) { /* 100 ms in 1 ms steps: 10 syncs */
         fake_tsc += cyc(1000000);
@@ -89,10 +93,7 @@ static void test_never_goes_back(void **state)
 {
     (void)state;
     struct clk_extrap c;
-    reset(&c);
-    (void)clk_extrap_read(&c, fake_tsc, fake_ref);
-    fake_tsc += cyc(CLK_EXTRAP_CAL_NS);
-    (void)clk_extrap_read(&c, fake_tsc, fake_ref);
+    calibrated(&c);
     fake_tsc += cyc(CLK_EXTRAP_SYNC_NS - 1000);
     uint64_t before = clk_extrap_read(&c, fake_tsc, fake_ref);
     fake_skew = -500000; /* the reference is 0.5 ms behind at the next sync */
