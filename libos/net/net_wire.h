@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "libos/common/offload.h"
 #include "os/byteorder.h"
 
 #define NET_ETH_ALEN 6
@@ -166,12 +167,19 @@ static inline void net_put_ip(uint8_t p[4], uint32_t a)
 #define NET_SEQ_GEQ(a, b) NET_SEQ_LEQ(b, a)
 
 /* Adds `len` bytes at `data` to a running ones'-complement sum (any
- * alignment, any length).  Returns the new 32-bit partial sum. */
-uint32_t net_csum_add(uint32_t sum, const void *data, size_t len);
+ * alignment, any length; the shared RFC 1071 code of libos/common/offload).
+ * Returns the new 32-bit partial sum. */
+static inline uint32_t net_csum_add(uint32_t sum, const void *data, size_t len)
+{
+    return offload_csum_partial(data, (uint32_t)len, sum);
+}
 
 /* Folds a partial sum to 16 bits and complements it.  Returns the checksum
  * to store (host order; store with os_put_be16). */
-uint16_t net_csum_fold(uint32_t sum);
+static inline uint16_t net_csum_fold(uint32_t sum)
+{
+    return offload_csum_fold(sum);
+}
 
 /* Returns the partial sum of the TCP/UDP pseudo-header for IPv4. */
 uint32_t net_csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);

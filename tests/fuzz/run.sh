@@ -67,7 +67,8 @@ declare -A srcs=(
     [ctl_firewall]="controller/ctl_firewall_rules.c controller/ctl_pkt.c openflow/*.c"
     [ctl_pkt]="controller/ctl_pkt.c datapath/dp_key.c switch/sw_flowconv.c openflow/*.c"
     [net]="$(ls libos/net/net_*.c | grep -v net_stream.c | tr '\n' ' ')
-           libos/common/pkt.c libos/common/log.c libos/common/netdev.c libos/common/rand.c"
+           libos/common/pkt.c libos/common/log.c libos/common/netdev.c libos/common/rand.c
+           libos/common/offload.c"
     [sw_config]="switch/sw_config.c switch/sw_connmgr_spec.c libos/common/log.c
                  libos/pvh/cmdline.c"
     [sw_conn]="switch/sw_conn.c switch/sw_conn_tx.c libos/common/log.c"
