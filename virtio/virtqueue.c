@@ -58,9 +58,21 @@ int vq_init(struct virtqueue *vq, uint16_t size, void *mem, void **cookies, bool
     return 0;
 }
 
-/* vq_add_chain of one segment, written out: it runs for every frame both
- * ways (RX refills, TX), and under TCG the general loop cost a fifth of
- * the driver's time. */
+/* Makes the chain head..last (n descriptors, taken from the front of the
+ * free list) available to the device with `cookie`.  Returns nothing. */
+static inline void vq_publish(struct virtqueue *vq, uint16_t head, uint16_t last, unsigned n,
+                              void *cookie)
+{
+    vq->free_head = vq->desc[last].next;
+    vq->num_free = (uint16_t)(vq->num_free - n);
+    vq->cookie[head] = cookie;
+    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
+    vq->avail_idx++;
+}
+
+/* vq_add_chain of one segment without its loops: it runs for every frame
+ * both ways (RX refills, TX), and under TCG the general loop cost a fifth
+ * of the driver's time. */
 int vq_add(struct virtqueue *vq, uint64_t addr, uint32_t len, bool writable, void *cookie)
 {
     if (!cookie || vq->num_free == 0)
@@ -70,11 +82,7 @@ int vq_add(struct virtqueue *vq, uint64_t addr, uint32_t len, bool writable, voi
     d->addr = addr;
     d->len = len;
     d->flags = writable ? VQ_DESC_F_WRITE : 0;
-    vq->free_head = d->next;
-    vq->num_free--;
-    vq->cookie[head] = cookie;
-    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
-    vq->avail_idx++;
+    vq_publish(vq, head, head, 1, cookie);
     return 0;
 }
 
@@ -97,11 +105,7 @@ int vq_add_chain(struct virtqueue *vq, const struct vq_seg *segs, unsigned n, vo
         if (i + 1 < n)
             id = d->next; /* the free list's next is the chain's next */
     }
-    vq->free_head = vq->desc[id].next;
-    vq->num_free = (uint16_t)(vq->num_free - n);
-    vq->cookie[head] = cookie;
-    vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
-    vq->avail_idx++;
+    vq_publish(vq, head, id, n, cookie);
     return 0;
 }
 
